@@ -1,0 +1,1 @@
+"""Thin ROS adapters: each module wires one ROS-free concept to topics and has a main()."""
