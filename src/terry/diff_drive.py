@@ -1,0 +1,175 @@
+"""Differential-drive kinematics, a velocity governor and wheel-encoder odometry (ROS-free).
+
+- `DriveGeometry`: body twist (v, w) <-> wheel speeds (rad/s), from the URDF's wheel radius and
+  separation.
+- `VelocityGovernor`: /cmd_vel in, a safe command out: speeds clamped, acceleration limited, a
+  deadman timeout that brings the base to a stop when commands stop arriving, an e-stop that
+  zeroes it at once and ignores commands until released. Bad input is refused with a reason.
+- `EncoderOdometry`: wheel encoder counts -> pose (x, y, yaw), velocity and wheel angles,
+  integrating each step along its arc and tolerating counter wrap-around.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DriveGeometry:
+    """Wheel radius and the distance between the two wheels' contact points (m)."""
+
+    wheel_radius: float
+    wheel_separation: float
+
+    def __post_init__(self) -> None:
+        if not (self.wheel_radius > 0 and self.wheel_separation > 0):
+            raise ValueError(
+                f"wheel radius and separation must be positive, got {self.wheel_radius}, "
+                f"{self.wheel_separation}: check the wheel joints in urdf/terry.urdf"
+            )
+
+    def wheel_speeds(self, linear: float, angular: float) -> tuple[float, float]:
+        """(left, right) wheel speeds in rad/s for a body twist (m/s, rad/s)."""
+        half = angular * self.wheel_separation / 2
+        return (linear - half) / self.wheel_radius, (linear + half) / self.wheel_radius
+
+    def body_twist(self, left: float, right: float) -> tuple[float, float]:
+        """(linear m/s, angular rad/s) for wheel speeds in rad/s (or, with dt, displacements)."""
+        left_m, right_m = left * self.wheel_radius, right * self.wheel_radius
+        return (left_m + right_m) / 2, (right_m - left_m) / self.wheel_separation
+
+
+@dataclass(frozen=True)
+class DriveLimits:
+    """Speed and acceleration limits and the deadman timeout of the base."""
+
+    max_linear: float = 0.5  # m/s
+    max_angular: float = 2.0  # rad/s
+    max_linear_accel: float = 1.0  # m/s^2
+    max_angular_accel: float = 2.0  # rad/s^2
+    timeout: float = 0.5  # s without a command -> stop
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"drive limit {name} must be a positive number, got {value}")
+
+
+def _step_towards(current: float, target: float, max_step: float) -> float:
+    return current + max(-max_step, min(max_step, target - current))
+
+
+@dataclass
+class VelocityGovernor:
+    """Turns /cmd_vel requests into the command actually sent to the wheels."""
+
+    limits: DriveLimits = field(default_factory=DriveLimits)
+    linear: float = 0.0
+    angular: float = 0.0
+    _target: tuple[float, float] = (0.0, 0.0)
+    _last_command: float | None = None
+    _last_update: float | None = None
+    estopped: bool = False
+
+    def command(self, linear: float, angular: float, now: float) -> str | None:
+        """Accept a requested twist; return None, or the reason it was refused (nothing moves)."""
+        if not (math.isfinite(linear) and math.isfinite(angular)):
+            return f"refused cmd_vel ({linear}, {angular}): not a finite number"
+        if self.estopped:
+            return "refused cmd_vel: e-stop is engaged (publish false on /estop to release)"
+        lim = self.limits
+        self._target = (
+            max(-lim.max_linear, min(lim.max_linear, linear)),
+            max(-lim.max_angular, min(lim.max_angular, angular)),
+        )
+        self._last_command = now
+        return None
+
+    def set_estop(self, engaged: bool) -> None:
+        """Engaged: stop at once and refuse commands; released: stay stopped until a new one."""
+        self.estopped = engaged
+        if engaged:
+            self.linear = self.angular = 0.0
+        self._target = (0.0, 0.0)
+        self._last_command = None
+
+    def timed_out(self, now: float) -> bool:
+        """True when no command arrived within the deadman timeout."""
+        return self._last_command is None or now - self._last_command > self.limits.timeout
+
+    def update(self, now: float) -> tuple[float, float]:
+        """Advance to `now`: the (linear, angular) command for the wheels, acceleration-limited."""
+        dt = 0.0 if self._last_update is None else max(0.0, now - self._last_update)
+        self._last_update = now
+        if self.estopped:
+            return 0.0, 0.0
+        target = (0.0, 0.0) if self.timed_out(now) else self._target
+        lim = self.limits
+        self.linear = _step_towards(self.linear, target[0], lim.max_linear_accel * dt)
+        self.angular = _step_towards(self.angular, target[1], lim.max_angular_accel * dt)
+        return self.linear, self.angular
+
+
+@dataclass(frozen=True)
+class Pose2D:
+    x: float = 0.0
+    y: float = 0.0
+    yaw: float = 0.0
+
+
+def integrate_arc(pose: Pose2D, distance: float, turn: float) -> Pose2D:
+    """The pose after driving `distance` along an arc that turns by `turn` (exact for arcs)."""
+    if abs(turn) < 1e-9:
+        heading = pose.yaw + turn / 2
+        dx, dy = distance * math.cos(heading), distance * math.sin(heading)
+    else:
+        radius = distance / turn
+        dx = radius * (math.sin(pose.yaw + turn) - math.sin(pose.yaw))
+        dy = -radius * (math.cos(pose.yaw + turn) - math.cos(pose.yaw))
+    yaw = math.atan2(math.sin(pose.yaw + turn), math.cos(pose.yaw + turn))
+    return Pose2D(pose.x + dx, pose.y + dy, yaw)
+
+
+@dataclass
+class EncoderOdometry:
+    """Integrates wheel encoder counts into odometry (pose in the odom frame, body velocity)."""
+
+    geometry: DriveGeometry
+    ticks_per_rev: float
+    counter_bits: int = 32
+    pose: Pose2D = field(default_factory=Pose2D)
+    linear: float = 0.0
+    angular: float = 0.0
+    wheel_angles: tuple[float, float] = (0.0, 0.0)
+    _last: tuple[int, int, float] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.ticks_per_rev > 0:
+            raise ValueError(f"ticks_per_rev must be positive, got {self.ticks_per_rev}")
+
+    def _delta(self, new: int, old: int) -> int:
+        """new - old for a signed two's-complement counter of counter_bits, across wrap-around."""
+        span = 1 << self.counter_bits
+        return (new - old + span // 2) % span - span // 2
+
+    def update(self, left_ticks: int, right_ticks: int, stamp: float) -> Pose2D:
+        """Feed the latest encoder counts; the first call only sets the reference."""
+        if self._last is not None:
+            last_left, last_right, last_stamp = self._last
+            rad_per_tick = 2 * math.pi / self.ticks_per_rev
+            d_left = self._delta(left_ticks, last_left) * rad_per_tick
+            d_right = self._delta(right_ticks, last_right) * rad_per_tick
+            distance, turn = self.geometry.body_twist(d_left, d_right)
+            self.pose = integrate_arc(self.pose, distance, turn)
+            self.wheel_angles = (self.wheel_angles[0] + d_left, self.wheel_angles[1] + d_right)
+            dt = stamp - last_stamp
+            if dt > 0:
+                self.linear, self.angular = distance / dt, turn / dt
+        self._last = (left_ticks, right_ticks, stamp)
+        return self.pose
+
+    def reset(self) -> None:
+        """Back to the origin, keeping the encoder reference."""
+        self.pose = Pose2D()
+        self.linear = self.angular = 0.0
