@@ -1,5 +1,6 @@
 """The velocity governor: acceleration limits, a deadman timeout, e-stop, refusal of bad input."""
 
+import itertools
 import math
 
 import pytest
@@ -27,7 +28,7 @@ def test_speed_ramps_up_within_acceleration_limits_and_is_clamped():
         governor.command(2.0, -5.0, i * 0.01)
         commands.append(governor.update(i * 0.01))
     linear = [c[0] for c in commands]
-    assert max(b - a for a, b in zip([0.0, *linear], linear)) <= 1.0 * 0.01 + 1e-12
+    assert max(b - a for a, b in itertools.pairwise([0.0, *linear])) <= 1.0 * 0.01 + 1e-12
     assert linear[-1] == pytest.approx(0.49, abs=0.011) and max(linear) <= 0.5
     assert min(c[1] for c in commands) >= -2.0
 
@@ -46,7 +47,9 @@ def test_base_stops_when_commands_stop_arriving(timeout):
     assert out[-1] == pytest.approx((0.3, 0.5)), "still driving inside the timeout"
     out = run(governor, t + timeout - 0.01, t + timeout + 1.0)
     assert out[-1] == (0.0, 0.0)
-    assert all(b[0] <= a[0] + 1e-12 for a, b in zip(out, out[1:])), "decelerates, never speeds up"
+    assert all(b[0] <= a[0] + 1e-12 for a, b in itertools.pairwise(out)), (
+        "decelerates, never speeds up"
+    )
 
 
 def test_estop_stops_at_once_refuses_commands_and_stays_stopped_after_release():

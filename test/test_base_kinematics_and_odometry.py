@@ -1,4 +1,4 @@
-"""Wheel kinematics and encoder odometry: what the base controller reports is where the base went."""
+"""Wheel kinematics and encoder odometry: the base reports where it went."""
 
 import math
 

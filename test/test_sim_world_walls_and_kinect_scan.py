@@ -1,4 +1,4 @@
-"""The simulated world: the apartment map, walls that stop the robot, and the Kinect's view of it."""
+"""The simulated world: the apartment map, walls that stop the robot, the Kinect's view."""
 
 import math
 import subprocess
