@@ -41,14 +41,14 @@ def test_map_is_read_like_map_server_does(grid):
 
 def test_robot_drives_in_free_space_and_stops_at_a_wall(grid):
     world = World(grid, GEOMETRY, robot_radius=0.2, pose=Pose2D(0.0, 0.0, math.pi))
-    speed = 0.3 / GEOMETRY.wheel_radius  # 0.3 m/s, towards the west wall at x = -2.4
-    assert world.drive(speed, speed, 1.0)
+    turn = 0.3 / GEOMETRY.wheel_radius  # wheel angle for 0.3 m, towards the west wall at x = -2.4
+    assert world.roll(turn, turn)
     assert world.pose.x == pytest.approx(-0.3)
     for _ in range(20):
-        world.drive(speed, speed, 0.5)
+        world.roll(turn, turn)
     assert world.pose.x == pytest.approx(-2.4 + 0.2, abs=0.05), "stops with its edge at the wall"
-    assert not world.drive(speed, speed, 0.5)
-    assert world.drive(-speed, -speed, 0.5), "and can back away"
+    assert not world.roll(turn, turn)
+    assert world.roll(-turn, -turn), "and can back away"
 
 
 def test_start_pose_inside_a_wall_is_refused(grid):

@@ -133,11 +133,11 @@ class World:
         """Whether the robot's disc at `pose` overlaps anything solid."""
         return bool(self.grid.is_solid(pose.x + self._body[0], pose.y + self._body[1]).any())
 
-    def drive(self, left: float, right: float, dt: float) -> bool:
-        """Turn the wheels by left/right rad/s for dt s; False (and no motion) when blocked."""
-        if not all(math.isfinite(v) for v in (left, right, dt)) or dt <= 0:
+    def roll(self, left: float, right: float) -> bool:
+        """Turn the wheels by left/right radians; False (the robot stays put) when blocked."""
+        if not (math.isfinite(left) and math.isfinite(right)):
             return False
-        distance, turn = self.geometry.body_twist(left * dt, right * dt)
+        distance, turn = self.geometry.body_twist(left, right)
         steps = max(1, math.ceil(abs(distance) / (self.grid.resolution / 4)))
         pose = self.pose
         for _ in range(steps):
