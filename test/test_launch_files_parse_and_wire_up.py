@@ -14,6 +14,8 @@ import yaml
 from launch_checking import ABSENT, load_launch, node_fullname, resolve_topic, terry_node_topics
 
 from terry.paths import package_file, package_root
+from terry.robot_model import load_robot
+from terry.sim.world import footprint_radius
 
 LAUNCH_DIR = package_file("launch")
 LAUNCH_FILES = sorted(p.name for p in LAUNCH_DIR.glob("*.launch"))
@@ -203,3 +205,10 @@ def test_planner_stays_within_the_base_controllers_limits(navigation_graph):
         assert g.node_param(move_base, f"DWAPlannerROS/{planner}") <= g.node_param(base, limit), (
             f"DWA {planner} above the base's {limit}: the base would silently cut the plan"
         )
+
+
+def test_costmap_footprint_covers_the_base_in_the_urdf(navigation_graph):
+    move_base = navigation_graph.node("move_base")
+    for costmap in ("global_costmap", "local_costmap"):
+        radius = navigation_graph.node_param(move_base, f"{costmap}/robot_radius")
+        assert radius >= footprint_radius(load_robot()), "the costmap would let the base scrape"

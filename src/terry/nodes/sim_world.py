@@ -23,7 +23,7 @@ from sensor_msgs.msg import JointState, LaserScan
 from terry.diff_drive import Pose2D
 from terry.paths import package_file
 from terry.robot_model import drive_geometry, load_robot
-from terry.sim.world import DepthScanner, OccupancyMap, World, compose
+from terry.sim.world import DepthScanner, OccupancyMap, World, compose, footprint_radius
 
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
 PUBLISHES = ("scan", "sim/ground_truth", "sim/map")
@@ -50,8 +50,7 @@ class SimWorld:
         start = Pose2D(
             rospy.get_param("~x", 0.0), rospy.get_param("~y", 0.0), rospy.get_param("~yaw", 0.0)
         )
-        radius = rospy.get_param("~robot_radius", 0.2)
-        self.world = World(self.grid, drive_geometry(robot), radius, start)
+        self.world = World(self.grid, drive_geometry(robot), footprint_radius(robot), start)
         self.scanner = DepthScanner(
             fov=math.radians(rospy.get_param("~fov_deg", 57.0)),
             beams=rospy.get_param("~beams", 640),
