@@ -1,0 +1,188 @@
+"""The arm's servo driver: executes /arm/joint_command on a Pololu Maestro, publishes /joint_states.
+
+Subscribes /arm/joint_command (trajectory_msgs/JointTrajectory: a new one replaces the running
+one from the current setpoint; an empty one stops), /estop (std_msgs/Bool: true stops and holds
+until false). Services /arm/relax (std_srvs/Trigger: servos limp). Publishes /joint_states and
+/diagnostics. Params: ~port, ~baud (115200), ~rate (50 Hz), ~calibration (config/servos.yaml),
+~reconnect_period (1 s). The same code drives the simulated Maestro (scripts/sim_maestro).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import rospy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Bool
+from std_srvs.srv import Trigger, TriggerResponse
+from trajectory_msgs.msg import JointTrajectory
+
+from terry.maestro import describe_errors
+from terry.paths import package_file
+from terry.robot_model import ARM_JOINTS, load_robot
+from terry.servo_bus import LinkDown, ServoBus
+from terry.servo_calibration import LimitError, load_calibration
+from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
+
+
+class ServoDriver:
+    def __init__(self) -> None:
+        robot = load_robot()
+        calibration = rospy.get_param("~calibration", str(package_file("config", "servos.yaml")))
+        channels = load_calibration(calibration, robot)
+        self.bus = ServoBus(rospy.get_param("~port"), channels, rospy.get_param("~baud", 115200))
+        self.joints = {name: robot.joint(name) for name in ARM_JOINTS}
+        home = {name: min(max(0.0, j.lower), j.upper) for name, j in self.joints.items()}
+        self.player = TrajectoryPlayer(self.joints, home)
+        self.measured: dict[str, float] = dict(home)
+        self.limp = True  # a Maestro starts with no pulses until told otherwise
+        self.estopped = False
+        self.error_bits = 0
+        self.link_error = ""
+        self._lock = threading.Lock()
+        self._next_connect = rospy.get_time()
+        self.reconnect_period = rospy.get_param("~reconnect_period", 1.0)
+        self.states = rospy.Publisher("/joint_states", JointState, queue_size=10)
+        self.diagnostics = rospy.Publisher("/diagnostics", DiagnosticArray, queue_size=2)
+        rospy.Subscriber("/arm/joint_command", JointTrajectory, self.on_command, queue_size=10)
+        rospy.Subscriber("/estop", Bool, self.on_estop, queue_size=1)
+        rospy.Service("/arm/relax", Trigger, self.on_relax)
+        rospy.Timer(rospy.Duration(1.0), self.publish_diagnostics)
+
+    # Commands ------------------------------------------------------------------------------
+    def on_command(self, msg: JointTrajectory) -> None:
+        if self.estopped:
+            rospy.logerr("trajectory refused: e-stop is engaged (publish false on /estop)")
+            return
+        try:
+            points = parse_trajectory(
+                msg.joint_names,
+                [(p.time_from_start.to_sec(), p.positions) for p in msg.points],
+                self.joints,
+            )
+        except TrajectoryError as error:
+            rospy.logerr("trajectory refused, nothing moves: %s", error)
+            return
+        with self._lock:
+            now = rospy.get_time()
+            if self.limp:  # limp servos are where they were left: start from there
+                self.player.hold(self.measured)
+                self.limp = False
+            if points:
+                self.player.start(now, points)
+            else:  # an empty trajectory stops where the arm is
+                self.player.hold(self.player.sample(now))
+
+    def on_estop(self, msg: Bool) -> None:
+        with self._lock:
+            if msg.data and not self.estopped:
+                rospy.logwarn("e-stop: arm stopped and holding")
+                self.player.hold(self.measured)
+            elif not msg.data and self.estopped:
+                rospy.loginfo("e-stop released: arm accepts commands again")
+            self.estopped = msg.data
+
+    def on_relax(self, _request) -> TriggerResponse:
+        with self._lock:
+            try:
+                self.bus.relax()
+            except LinkDown as error:
+                return TriggerResponse(False, str(error))
+            self.limp = True
+        return TriggerResponse(True, "servos limp: no holding torque until the next command")
+
+    # The loop ------------------------------------------------------------------------------
+    def step(self) -> None:
+        with self._lock:
+            if not self.bus.connected and not self._try_connect():
+                return
+            try:
+                if not self.limp:
+                    self.bus.set_angles(self.player.sample(rospy.get_time()))
+                angles = self.bus.read_angles()
+            except LimitError as error:  # cannot happen for validated input: refuse loudly
+                rospy.logerr("refused to send a target beyond a limit: %s", error)
+                self.player.hold(self.measured)
+                return
+            except LinkDown as error:
+                self._lost(error)
+                return
+            self.measured.update({n: a for n, a in angles.items() if a is not None})
+        self.states.publish(
+            JointState(
+                header=rospy.Header(stamp=rospy.Time.now()),
+                name=list(self.measured),
+                position=list(self.measured.values()),
+            )
+        )
+
+    def _try_connect(self) -> bool:
+        now = rospy.get_time()
+        if now < self._next_connect:
+            return False
+        self._next_connect = now + self.reconnect_period
+        try:
+            self.bus.connect()
+            angles = self.bus.read_angles()
+        except LinkDown as error:
+            self._lost(error)
+            return False
+        self.limp = all(a is None for a in angles.values())
+        self.measured.update({n: a for n, a in angles.items() if a is not None})
+        self.player.hold(self.measured)
+        self.link_error = ""
+        rospy.loginfo("Maestro connected on %s", self.bus.port)
+        return True
+
+    def _lost(self, error: LinkDown) -> None:
+        if str(error) != self.link_error:
+            rospy.logerr("%s; retrying every %.1f s", error, self.reconnect_period)
+        self.link_error = str(error)
+
+    def publish_diagnostics(self, _event=None) -> None:
+        with self._lock:
+            if self.bus.connected:
+                try:
+                    self.error_bits |= self.bus.errors()
+                except LinkDown as error:
+                    self._lost(error)
+            connected = self.bus.connected
+            errors = describe_errors(self.error_bits)
+            self.error_bits = 0
+        if not connected:
+            level, message = DiagnosticStatus.ERROR, self.link_error or "not connected"
+        elif errors:
+            level, message = DiagnosticStatus.WARN, f"Maestro reported {errors}"
+        else:
+            level, message = DiagnosticStatus.OK, "limp" if self.limp else "holding / moving"
+        values = {
+            "port": self.bus.port,
+            "connected": str(connected),
+            "reconnects": str(max(0, self.bus.reconnects - 1)),
+            "reply timeouts": str(self.bus.timeouts),
+            "estop": str(self.estopped),
+        }
+        status = DiagnosticStatus(
+            level=level,
+            name="servo_driver: Maestro",
+            message=message,
+            hardware_id=self.bus.port,
+            values=[KeyValue(k, v) for k, v in values.items()],
+        )
+        self.diagnostics.publish(
+            DiagnosticArray(header=rospy.Header(stamp=rospy.Time.now()), status=[status])
+        )
+
+
+def main() -> None:
+    rospy.init_node("servo_driver")
+    driver = ServoDriver()
+    rate = rospy.Rate(rospy.get_param("~rate", 50.0))
+    while not rospy.is_shutdown():
+        driver.step()
+        try:
+            rate.sleep()
+        except rospy.ROSInterruptException:
+            break
+    driver.bus.close()
