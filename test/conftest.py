@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from harness import Master, Process, ProcessGroup, ros_environment  # noqa: E402
+from harness import Master, Process, ProcessGroup, ros_environment
 
 
 @pytest.fixture(scope="session")

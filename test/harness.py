@@ -7,6 +7,7 @@ directory, so two test runs on one machine never see each other.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -105,10 +106,8 @@ class Process:
         return self.log_path.read_text(errors="replace")
 
     def signal_group(self, sig: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def stop(self, grace: float = 8.0) -> None:
         """Ctrl-C the whole group, then SIGTERM, then SIGKILL; nothing of it is left behind."""
@@ -142,9 +141,7 @@ class Master:
         self.home = home
         (home / "log").mkdir(parents=True, exist_ok=True)
         self.env = ros_environment(self.uri, home)
-        self.process = Process(
-            ["roscore", "-p", str(self.port)], self.env, home / "roscore.log"
-        )
+        self.process = Process(["roscore", "-p", str(self.port)], self.env, home / "roscore.log")
         wait_for(self._up, timeout=30, what=f"roscore on port {self.port}")
 
     def _up(self) -> bool:
@@ -211,6 +208,13 @@ class Recorder:
 
     def wait_count(self, count: int, timeout: float = 10.0) -> list[Any]:
         wait_for(lambda: len(self.messages) >= count, timeout, f"{count} messages on {self.topic}")
+        return self.snapshot()
+
+    def wait_any(self, timeout: float) -> list[Any]:
+        """The messages so far, waiting up to `timeout` s for the first; [] if none came."""
+        deadline = time.monotonic() + timeout
+        while not self.messages and time.monotonic() < deadline:
+            time.sleep(0.02)
         return self.snapshot()
 
     @property

@@ -42,7 +42,7 @@ def test_workspace_python_imports_terry_from_devel_space(workspace):
     ws, env = workspace
     imported = bash(
         "source devel/setup.bash && /usr/bin/python3 -c 'import terry.paths as p; "
-        "print(p.package_file(\"package.xml\"))'",
+        'print(p.package_file("package.xml"))\'',
         ws,
         env,
     )
