@@ -8,12 +8,12 @@ The test plays the wheel plant (true wheel angles on /sim/base/wheels) and the p
 from __future__ import annotations
 
 import math
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 from harness import Recorder, wait_for
+from publishers import Joints
 
 from terry.diff_drive import Pose2D
 from terry.nodes.sim_world import planar
@@ -23,33 +23,6 @@ from terry.sim.world import DepthScanner, OccupancyMap, World, compose, footprin
 
 BENCH = Path(__file__).resolve().parent / "launch" / "sim_world_bench.launch"
 START = Pose2D(0.5, -1.5, 0.0)  # the bench's start pose, facing the east wall
-
-
-class Joints:
-    """Publishes joint angles at 20 Hz, as the wheel plant and the pan driver would."""
-
-    def __init__(self, rospy, topic: str, names: list[str]) -> None:
-        from sensor_msgs.msg import JointState
-
-        self.positions = dict.fromkeys(names, 0.0)
-        self._msg_type, self._rospy = JointState, rospy
-        self._pub = rospy.Publisher(topic, JointState, queue_size=5)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.05):
-            msg = self._msg_type()
-            msg.header.stamp = self._rospy.Time.now()
-            msg.name = list(self.positions)
-            msg.position = list(self.positions.values())
-            self._pub.publish(msg)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._pub.unregister()
 
 
 @pytest.fixture
