@@ -23,8 +23,10 @@ LAUNCH_FILES = sorted(p.name for p in LAUNCH_DIR.glob("*.launch"))
 VARIANTS = {
     "base.launch": [{"sim": "true"}, {"sim": "false"}],
     "kinect.launch": [{"driver": "freenect"}, {"driver": "openni"}],
-    "navigation.launch": [{"machine": "workstation", "machine_address": "ws.local"}],
-    "mapping.launch": [{"machine": "workstation", "machine_address": "ws.local"}],
+    "navigation.launch": [
+        {"machine": "workstation", "machine_address": "ws.local", "rviz": "true"}
+    ],
+    "mapping.launch": [{"machine": "workstation", "machine_address": "ws.local", "rviz": "true"}],
 }
 # ROS Noetic packages that Terry's launch files use on the robot but Debian does not have,
 # with the node types and launch files they provide.
@@ -87,7 +89,9 @@ def test_launch_file_parses_and_everything_it_names_exists(case):
 
 @pytest.mark.parametrize(
     "path",
-    sorted(package_file("config").rglob("*.yaml")) + sorted(package_file("maps").glob("*.yaml")),
+    sorted(package_file("config").rglob("*.yaml"))
+    + sorted(package_file("config").rglob("*.rviz"))
+    + sorted(package_file("maps").glob("*.yaml")),
     ids=lambda p: str(p.relative_to(package_root())),
 )
 def test_every_yaml_file_loads(path):
