@@ -45,6 +45,8 @@ def arm(rospy_node, roslaunch):
     wait_for(ready, 60, "arm_ik answering on /arm/ik_status")
     status.close()
     wait_for(lambda: reached(buffer, HOME[:3]), 20, "the arm at its start point")
+    home = ArmKinematics.from_robot(load_robot()).solve(*HOME).joints
+    wait_for(lambda: settled_at(states, home), 20, "the arm at rest at its start point")
     yield buffer, states, publisher
     del listener
     publisher.unregister()
@@ -69,6 +71,14 @@ def reached(buffer, target: tuple[float, float, float]) -> bool:
     except Exception:  # tf not there yet
         return False
     return math.dist(point, target) < TOLERANCE
+
+
+def settled_at(states: Recorder, joints: dict[str, float]) -> bool:
+    """The measured joints are where the IK sent them (within the Maestro's read-back steps):
+    within 2 mm of a target the arm may still be moving."""
+    last = states.snapshot()[-1]
+    measured = dict(zip(last.name, last.position, strict=False))
+    return all(abs(measured[name] - value) < 2e-3 for name, value in joints.items())
 
 
 def claw_of(states: Recorder) -> float:
