@@ -117,6 +117,10 @@ class Pose2D:
     y: float = 0.0
     yaw: float = 0.0
 
+    def quaternion(self) -> tuple[float, float, float, float]:
+        """The heading as a quaternion (x, y, z, w) about the z axis."""
+        return 0.0, 0.0, math.sin(self.yaw / 2), math.cos(self.yaw / 2)
+
 
 def integrate_arc(pose: Pose2D, distance: float, turn: float) -> Pose2D:
     """The pose after driving `distance` along an arc that turns by `turn` (exact for arcs)."""

@@ -9,8 +9,6 @@ and the firmware stops its motors by itself when the host falls silent.
 
 from __future__ import annotations
 
-import math
-
 import rospy
 import tf2_ros
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
@@ -26,10 +24,6 @@ PUBLISHES = ("odom", "joint_states")
 SUBSCRIBES = ("cmd_vel", "estop")
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
-
-
-def yaw_quaternion(yaw: float) -> Quaternion:
-    return Quaternion(0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2))
 
 
 class BaseController:
@@ -88,7 +82,7 @@ class BaseController:
         msg.header.stamp, msg.header.frame_id = stamp, self.odom_frame
         msg.child_frame_id = self.base_frame
         msg.pose.pose.position.x, msg.pose.pose.position.y = o.pose.x, o.pose.y
-        msg.pose.pose.orientation = yaw_quaternion(o.pose.yaw)
+        msg.pose.pose.orientation = Quaternion(*o.pose.quaternion())
         msg.pose.covariance = [
             POSE_COVARIANCE[i] if i == j else 0.0 for i in range(6) for j in range(6)
         ]

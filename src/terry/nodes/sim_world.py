@@ -30,10 +30,6 @@ PUBLISHES = ("scan", "sim/ground_truth", "sim/map")
 SUBSCRIBES = ("sim/base/wheels",)
 
 
-def yaw_quaternion(yaw: float) -> Quaternion:
-    return Quaternion(0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2))
-
-
 def planar(transform: TransformStamped) -> Pose2D:
     """The transform's origin and the heading of its x axis, projected on the ground plane."""
     t, q = transform.transform.translation, transform.transform.rotation
@@ -128,14 +124,14 @@ class SimWorld:
         msg.header.stamp, msg.header.frame_id = stamp, "map"
         msg.child_frame_id = self.base_frame
         msg.pose.pose.position.x, msg.pose.pose.position.y = pose.x, pose.y
-        msg.pose.pose.orientation = yaw_quaternion(pose.yaw)
+        msg.pose.pose.orientation = Quaternion(*pose.quaternion())
         return msg
 
     def _map_to_odom(self, start: Pose2D) -> TransformStamped:
         msg = TransformStamped()
         msg.header.stamp, msg.header.frame_id, msg.child_frame_id = rospy.Time.now(), "map", "odom"
         msg.transform.translation.x, msg.transform.translation.y = start.x, start.y
-        msg.transform.rotation = yaw_quaternion(start.yaw)
+        msg.transform.rotation = Quaternion(*start.quaternion())
         return msg
 
     def _map_message(self) -> OccupancyGrid:
