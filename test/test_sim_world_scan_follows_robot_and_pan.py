@@ -109,6 +109,13 @@ def test_scan_is_the_view_from_the_camera_in_tf_and_turns_with_the_pan(bench):
     assert true_pose(truth) == START, "the robot itself did not move"
 
 
+def test_map_frame_starts_at_the_start_pose_without_localisation(bench):
+    rospy, *_, buffer = bench
+    tf = buffer.lookup_transform("map", "odom", rospy.Time(0), rospy.Duration(10))
+    found = planar(tf)
+    assert (found.x, found.y, found.yaw) == pytest.approx((START.x, START.y, START.yaw))
+
+
 def test_wheels_move_the_robot_until_it_meets_a_wall(bench):
     _, _, wheels, _, truth, _ = bench
     geometry = drive_geometry(load_robot())
