@@ -1,0 +1,74 @@
+"""Trajectory execution on the servos (ROS-free): times honoured, velocity limits respected,
+a new trajectory starting from the current setpoint, bad trajectories refused whole."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from terry.robot_model import ARM_JOINTS, load_robot
+from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
+
+JOINTS = {name: load_robot().joint(name) for name in ARM_JOINTS}
+HOME = dict.fromkeys(ARM_JOINTS, 0.0)
+
+
+def play(points, start=HOME, now=0.0):
+    player = TrajectoryPlayer(JOINTS, start)
+    player.start(now, parse_trajectory([n for n, _ in points[0][1]], [
+        (t, [v for _, v in positions]) for t, positions in points], JOINTS))  # fmt: skip
+    return player
+
+
+def test_time_from_start_is_honoured():
+    player = play([(2.0, [("arm_shoulder", 1.0)])])
+    assert player.sample(1.0)["arm_shoulder"] == pytest.approx(0.5)
+    assert player.sample(2.0)["arm_shoulder"] == pytest.approx(1.0)
+    assert player.done(2.0) and not player.done(1.9)
+
+
+def test_a_point_too_soon_for_the_velocity_limit_is_reached_later():
+    limit = JOINTS["arm_shoulder"].velocity
+    player = play([(0.0, [("arm_shoulder", 2.0)])])  # 0 = as fast as allowed
+    assert player.sample(0.5)["arm_shoulder"] == pytest.approx(0.5 * limit)
+    assert player.done(2.0 / limit) and not player.done(2.0 / limit - 0.01)
+
+
+def test_joints_not_named_hold_still():
+    player = play([(1.0, [("arm_elbow", -1.0)])], start={**HOME, "arm_shoulder": 0.3})
+    assert player.sample(0.5)["arm_shoulder"] == 0.3
+
+
+def test_new_trajectory_starts_from_the_current_setpoint():
+    player = play([(2.0, [("arm_shoulder", 1.0)])])
+    midway = player.sample(1.0)
+    player.start(1.0, parse_trajectory(["arm_shoulder"], [(2.0, [-0.4])], JOINTS))
+    assert player.sample(1.0) == pytest.approx(midway)  # no jump at the switch
+    assert player.sample(1.001)["arm_shoulder"] == pytest.approx(midway["arm_shoulder"], abs=0.01)
+    assert player.sample(3.0)["arm_shoulder"] == pytest.approx(-0.4)
+
+
+def test_hold_stops_at_once():
+    player = play([(2.0, [("arm_shoulder", 1.0)])])
+    here = player.sample(0.7)
+    player.hold(here)
+    assert player.sample(5.0) == here
+
+
+@pytest.mark.parametrize(
+    ("names", "points", "match"),
+    [
+        (["arm_knee"], [(1.0, [0.0])], "unknown joints"),
+        (["arm_elbow", "arm_elbow"], [(1.0, [0.0, 0.0])], "repeat"),
+        (["arm_elbow"], [(1.0, [0.0, 0.1])], "2 positions for 1 joints"),
+        (["arm_elbow"], [(1.0, [math.nan])], "nan"),
+        (["arm_elbow"], [(1.0, [0.0]), (1.0, [0.1])], "increasing"),
+        (["arm_elbow"], [(-1.0, [0.0])], "increasing"),
+        (["arm_elbow"], [(1.0, [3.0])], "outside its limits"),
+    ],
+    ids=["unknown", "repeated", "wrong-length", "nan", "same-time", "negative-time", "limit"],
+)
+def test_bad_trajectory_is_refused_with_the_reason(names, points, match):
+    with pytest.raises(TrajectoryError, match=match):
+        parse_trajectory(names, points, JOINTS)
