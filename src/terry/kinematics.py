@@ -2,7 +2,7 @@
 
 The gripper point (gripper_link) is placed at x, y, z in arm_base_link with the gripper held at a
 fixed pitch (0: level). Angles follow the URDF: yaw about z, pitch joints positive upwards.
-One branch only (elbow up), so nearby targets always give nearby joint angles.
+One branch only (elbow up: arm_elbow <= 0), so nearby targets always give nearby joint angles.
 
     arm = ArmKinematics.from_robot(load_robot())
     result = arm.solve(0.15, 0.05, 0.10, claw=1.0)
@@ -11,6 +11,8 @@ One branch only (elbow up), so nearby targets always give nearby joint angles.
 
 Every answer is explicit: `solve` never raises for an unreachable target, it says why; it raises
 ValueError only for malformed input (NaN, infinities, claw outside 0..1).
+The single solve is plain Python (numpy's per-call overhead would dominate one target);
+`solve_batch` / `forward_batch` are the vectorised paths for many targets.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ import numpy as np
 from terry.robot_model import ARM_JOINTS, ArmGeometry, JointSpec, RobotModel, arm_geometry
 
 PITCH_JOINTS = ARM_JOINTS[:4]
-_EDGE = 1e-9  # keep clamped targets strictly inside the reach so they stay solvable
+_TOLERANCE = 1e-9  # rad: rounding allowed at a joint limit
+_ON_AXIS = 1e-6  # m: closer than this to the yaw axis, the yaw is undefined
+_REFINE_STEPS = 60  # golden-section steps on the workspace boundary (nearest mode)
+_BOUNDARY_SAMPLES = 256  # samples per boundary edge before refining (nearest mode)
 
 
 class Status(IntEnum):
@@ -36,7 +41,7 @@ class Status(IntEnum):
     JOINT_LIMIT = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IkResult:
     """The answer to one target: joints when ok, else the reason; `adjusted` when clamped."""
 
@@ -51,9 +56,8 @@ class IkResult:
         return self.status is Status.OK
 
 
-def _finite(name: str, *values: float) -> None:
-    if not all(math.isfinite(v) for v in values):
-        raise ValueError(f"{name} must be finite numbers, got {values}")
+def _limit_text(spec: JointSpec, value: float) -> str:
+    return f"{spec.name} would be {value:.3f} rad, limits [{spec.lower:.3f}, {spec.upper:.3f}]"
 
 
 class ArmKinematics:
@@ -63,8 +67,25 @@ class ArmKinematics:
         self.geometry = geometry
         self.limits = limits
         g = geometry
-        self.reach_max = g.upper + g.forearm
-        self.reach_min = abs(g.upper - g.forearm)
+        yaw, shoulder, elbow, wrist = (limits[n] for n in PITCH_JOINTS)
+        # the elbow-up branch: elbow in [max(lower, -pi), min(upper, 0)]
+        self.elbow_range = (max(elbow.lower, -math.pi), min(elbow.upper, 0.0))
+        if self.elbow_range[0] > self.elbow_range[1]:
+            raise ValueError(f"arm_elbow limits {elbow.lower}..{elbow.upper} exclude elbow up")
+        self.reach_max = self._span(self.elbow_range[1])
+        self.reach_min = self._span(self.elbow_range[0])
+        self._lo = tuple(limits[n].lower - _TOLERANCE for n in PITCH_JOINTS)
+        self._hi = tuple(limits[n].upper + _TOLERANCE for n in PITCH_JOINTS)
+        self._d2 = (self.reach_min**2 * (1 - 1e-12), self.reach_max**2 * (1 + 1e-12))
+        self._uf = (g.upper**2 + g.forearm**2, 2 * g.upper * g.forearm)
+        self._specs = (yaw, shoulder, elbow, wrist)
+
+    def _span(self, elbow: float) -> float:
+        """Shoulder-to-wrist distance at this elbow angle."""
+        g = self.geometry
+        return math.sqrt(
+            max(0.0, g.upper**2 + g.forearm**2 + 2 * g.upper * g.forearm * math.cos(elbow))
+        )
 
     @classmethod
     def from_robot(cls, robot: RobotModel) -> ArmKinematics:
@@ -76,11 +97,11 @@ class ArmKinematics:
     ) -> tuple[float, float, float, float]:
         """Gripper point (x, y, z) in arm_base_link and gripper pitch for the pitch joints."""
         g = self.geometry
-        a1, a2 = shoulder, shoulder + elbow
+        a2 = shoulder + elbow
         a3 = a2 + wrist
-        r = g.shoulder_reach + g.upper * math.cos(a1) + g.forearm * math.cos(a2)
+        r = g.shoulder_reach + g.upper * math.cos(shoulder) + g.forearm * math.cos(a2)
         r += g.hand * math.cos(a3)
-        z = g.shoulder_height + g.upper * math.sin(a1) + g.forearm * math.sin(a2)
+        z = g.shoulder_height + g.upper * math.sin(shoulder) + g.forearm * math.sin(a2)
         z += g.hand * math.sin(a3)
         return r * math.cos(yaw), r * math.sin(yaw), z, a3
 
@@ -101,39 +122,23 @@ class ArmKinematics:
     # Inverse kinematics -------------------------------------------------------------------
     def claw_angle(self, claw: float) -> float:
         """The arm_claw joint angle for claw opening 0 (closed) .. 1 (open)."""
-        _finite("claw", claw)
-        if not 0.0 <= claw <= 1.0:
+        if not 0.0 <= claw <= 1.0:  # also refuses NaN
             raise ValueError(f"claw must be between 0 (closed) and 1 (open), got {claw}")
         spec = self.limits["arm_claw"]
         return spec.lower + claw * (spec.upper - spec.lower)
 
-    def _wrist_point(self, x: float, y: float, z: float, pitch: float) -> tuple[float, float]:
-        """The wrist axis in the shoulder's frame (radial, up) for a gripper point."""
+    def _planar(self, rw: float, zw: float) -> tuple[float, float] | None:
+        """Shoulder and elbow (elbow up) putting the wrist at (rw, zw) from the shoulder axis,
+        or None when that is out of reach."""
+        d2 = rw * rw + zw * zw
+        if not self._d2[0] <= d2 <= self._d2[1]:
+            return None
         g = self.geometry
-        r = math.hypot(x, y)
-        return (
-            r - g.shoulder_reach - g.hand * math.cos(pitch),
-            z - g.shoulder_height - g.hand * math.sin(pitch),
-        )
-
-    def _pitch_joints(self, yaw: float, rw: float, zw: float, pitch: float) -> tuple[float, ...]:
-        g = self.geometry
-        cos_elbow = (rw * rw + zw * zw - g.upper**2 - g.forearm**2) / (2 * g.upper * g.forearm)
-        elbow = -math.acos(max(-1.0, min(1.0, cos_elbow)))  # negative: elbow up
-        shoulder = math.atan2(zw, rw) - math.atan2(
-            g.forearm * math.sin(elbow), g.upper + g.forearm * math.cos(elbow)
-        )
-        return yaw, shoulder, elbow, pitch - shoulder - elbow
-
-    def _limit_violation(self, values: tuple[float, ...]) -> str:
-        for name, value in zip(PITCH_JOINTS, values, strict=True):
-            spec = self.limits[name]
-            if not spec.within_limits(value):
-                return (
-                    f"{name} would be {value:.3f} rad, outside its limits "
-                    f"[{spec.lower:.3f}, {spec.upper:.3f}]"
-                )
-        return ""
+        c = (d2 - self._uf[0]) / self._uf[1]
+        c = 1.0 if c > 1.0 else -1.0 if c < -1.0 else c
+        s = -math.sqrt(1.0 - c * c)  # sin(elbow) <= 0: elbow up
+        shoulder = math.atan2(zw, rw) - math.atan2(g.forearm * s, g.upper + g.forearm * c)
+        return shoulder, math.atan2(s, c)
 
     def solve(
         self,
@@ -146,76 +151,218 @@ class ArmKinematics:
     ) -> IkResult:
         """Joint angles that put the gripper at (x, y, z) with the given pitch, or why not.
 
-        With nearest=True an unreachable target is moved to the nearest reachable point along
-        the line from the shoulder, and joints beyond a limit are clamped to it; `adjusted`
-        then holds the point actually reached and `reason` says what was changed."""
-        _finite("target x, y, z and pitch", x, y, z, pitch)
+        With nearest=True an unreachable target is replaced by the nearest point the gripper
+        can reach at that pitch; `adjusted` then holds that point and `reason` says what was
+        changed and by how much."""
+        if not (
+            math.isfinite(x) and math.isfinite(y) and math.isfinite(z) and math.isfinite(pitch)
+        ):
+            raise ValueError(
+                f"target x, y, z and pitch must be finite numbers, got {x, y, z, pitch}"
+            )
         claw_value = self.claw_angle(claw)
+        g = self.geometry
         target = (x, y, z)
-        if math.hypot(x, y) < 1e-6:
-            return IkResult(Status.ON_YAW_AXIS, "target is on the base yaw axis", target=target)
+        r = math.hypot(x, y)
+        if r < _ON_AXIS:
+            if nearest:
+                return self._nearest(target, pitch, claw_value)
+            return IkResult(
+                Status.ON_YAW_AXIS,
+                "target is on the base yaw axis, where the yaw is undefined; move it off the axis",
+                target=target,
+            )
         yaw = math.atan2(y, x)
-        rw, zw = self._wrist_point(x, y, z, pitch)
-        distance = math.hypot(rw, zw)
-        changes = []
-        if not self.reach_min <= distance <= self.reach_max:
-            reason = (
-                f"target needs the wrist {distance:.3f} m from the shoulder; the arm reaches "
-                f"{self.reach_min:.3f} .. {self.reach_max:.3f} m"
+        if not self._lo[0] <= yaw <= self._hi[0]:  # behind the arm: say so before the reach
+            if nearest:
+                return self._nearest(target, pitch, claw_value)
+            return IkResult(Status.JOINT_LIMIT, _limit_text(self._specs[0], yaw), target=target)
+        rw = r - g.shoulder_reach - g.hand * math.cos(pitch)
+        zw = z - g.shoulder_height - g.hand * math.sin(pitch)
+        planar = self._planar(rw, zw)
+        if planar is None:
+            if nearest:
+                return self._nearest(target, pitch, claw_value)
+            return IkResult(
+                Status.OUT_OF_REACH,
+                f"target puts the wrist {math.hypot(rw, zw):.3f} m from the shoulder; the arm "
+                f"reaches {self.reach_min:.3f} .. {self.reach_max:.3f} m",
+                target=target,
             )
-            if not nearest:
-                return IkResult(Status.OUT_OF_REACH, reason, target=target)
-            scale = min(max(distance, self.reach_min + _EDGE), self.reach_max - _EDGE) / distance
-            if distance == 0.0:
-                rw, zw = self.reach_min + _EDGE, 0.0
-            else:
-                rw, zw = rw * scale, zw * scale
-            changes.append(reason)
-        values = self._pitch_joints(yaw, rw, zw, pitch)
-        violation = self._limit_violation(values)
-        if violation:
-            if not nearest:
-                return IkResult(Status.JOINT_LIMIT, violation, target=target)
-            values = tuple(
-                min(max(v, self.limits[n].lower), self.limits[n].upper)
-                for n, v in zip(PITCH_JOINTS, values, strict=True)
-            )
-            changes.append(violation + "; clamped to the limit")
-        joints = dict(zip(PITCH_JOINTS, values, strict=True))
+        shoulder, elbow = planar
+        values = (yaw, shoulder, elbow, pitch - shoulder - elbow)
+        lo, hi = self._lo, self._hi
+        for i in (1, 2, 3):
+            if not lo[i] <= values[i] <= hi[i]:
+                if nearest:
+                    return self._nearest(target, pitch, claw_value)
+                return IkResult(
+                    Status.JOINT_LIMIT, _limit_text(self._specs[i], values[i]), target=target
+                )
+        joints = dict(zip(PITCH_JOINTS, values))  # noqa: B905 - both have four
         joints["arm_claw"] = claw_value
-        if not changes:
-            return IkResult(Status.OK, joints=joints, target=target)
+        return IkResult(Status.OK, "", joints, target)
+
+    # Nearest reachable point ----------------------------------------------------------------
+    def _nearest(
+        self, target: tuple[float, float, float], pitch: float, claw_value: float
+    ) -> IkResult:
+        """The reachable gripper point nearest to target with the gripper at `pitch`.
+
+        Yaw is clamped to its limits (the target is then projected into that vertical plane);
+        in the plane, the nearest wrist point lies on the boundary of the allowed (shoulder,
+        elbow) region, which is searched along its edges."""
+        x, y, z = target
+        yaw_spec = self.limits["arm_base_yaw"]
+        yaw = math.atan2(y, x) if math.hypot(x, y) >= _ON_AXIS else 0.0
+        yaw = min(max(yaw, yaw_spec.lower), yaw_spec.upper)
+        g = self.geometry
+        radial = x * math.cos(yaw) + y * math.sin(yaw)
+        rw = radial - g.shoulder_reach - g.hand * math.cos(pitch)
+        zw = z - g.shoulder_height - g.hand * math.sin(pitch)
+        planar = self._planar(rw, zw)
+        values = None
+        if planar is not None:
+            values = (yaw, planar[0], planar[1], pitch - planar[0] - planar[1])
+            if not all(lo <= v <= hi for lo, v, hi in zip(self._lo, values, self._hi)):  # noqa: B905
+                values = None
+        if values is None:
+            best = self._nearest_on_boundary(rw, zw, pitch)
+            if best is None:
+                wrist = self.limits["arm_wrist"]
+                return IkResult(
+                    Status.JOINT_LIMIT,
+                    f"no arm pose holds the gripper at pitch {pitch:.3f} rad within the shoulder,"
+                    f" elbow and wrist limits (arm_wrist [{wrist.lower:.3f}, {wrist.upper:.3f}])",
+                    target=target,
+                )
+            shoulder, elbow = best
+            values = (yaw, shoulder, elbow, pitch - shoulder - elbow)
+        joints = dict(zip(PITCH_JOINTS, values))  # noqa: B905 - both have four
+        joints["arm_claw"] = claw_value
         reached = self.forward(*values)[:3]
         moved = math.dist(reached, target)
-        note = "; ".join(changes) + f"; moved the target {moved * 1000:.1f} mm"
-        return IkResult(Status.OK, note, joints, target, adjusted=reached)
+        reason = (
+            f"target ({x:.3f}, {y:.3f}, {z:.3f}) is not reachable at pitch {pitch:.3f} rad; "
+            f"went to the nearest reachable point ({reached[0]:.3f}, {reached[1]:.3f}, "
+            f"{reached[2]:.3f}), moved the target {moved * 1000:.1f} mm"
+        )
+        return IkResult(Status.OK, reason, joints, target, adjusted=reached)
 
+    def _allowed_region(self, pitch: float) -> list[tuple[float, float]]:
+        """Corners of the (shoulder, elbow) polygon the limits allow at this gripper pitch:
+        the shoulder/elbow-up box cut by the wrist band pitch - wrist_upper <= s + e <= ..."""
+        sh, wr = self.limits["arm_shoulder"], self.limits["arm_wrist"]
+        e_lo, e_hi = self.elbow_range
+        polygon = [(sh.lower, e_lo), (sh.upper, e_lo), (sh.upper, e_hi), (sh.lower, e_hi)]
+        for sign, bound in ((1.0, pitch - wr.lower), (-1.0, -(pitch - wr.upper))):
+            polygon = _clip(polygon, sign, bound)  # keep sign * (s + e) <= bound
+        return polygon
+
+    def _nearest_on_boundary(
+        self, rw: float, zw: float, pitch: float
+    ) -> tuple[float, float] | None:
+        polygon = self._allowed_region(pitch)
+        if not polygon:
+            return None
+        g = self.geometry
+        corners = np.array(polygon + polygon[:1])
+        t = np.linspace(0.0, 1.0, _BOUNDARY_SAMPLES)
+        starts, ends = corners[:-1], corners[1:]
+        points = starts[:, None, :] + (ends - starts)[:, None, :] * t[None, :, None]
+        s, e = points[..., 0], points[..., 1]
+        wr = g.upper * np.cos(s) + g.forearm * np.cos(s + e) - rw
+        wz = g.upper * np.sin(s) + g.forearm * np.sin(s + e) - zw
+        edge, index = np.unravel_index(np.argmin(wr * wr + wz * wz), s.shape)
+        a, b = starts[edge], ends[edge]
+
+        def distance2(u: float) -> float:
+            ss, ee = a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u
+            dr = g.upper * math.cos(ss) + g.forearm * math.cos(ss + ee) - rw
+            dz = g.upper * math.sin(ss) + g.forearm * math.sin(ss + ee) - zw
+            return dr * dr + dz * dz
+
+        u = _golden_min(distance2, t[max(index - 1, 0)], t[min(index + 1, len(t) - 1)])
+        return float(a[0] + (b[0] - a[0]) * u), float(a[1] + (b[1] - a[1]) * u)
+
+    # Batch ----------------------------------------------------------------------------------
     def solve_batch(self, points: np.ndarray, pitch: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) targets -> ((N, 4) yaw, shoulder, elbow, wrist; (N,) Status codes).
 
-        Rows that are not OK hold NaN joints. Non-finite targets raise ValueError."""
+        The same answers as `solve` (reject mode). Rows that are not OK hold NaN joints.
+        Non-finite targets or a wrong shape raise ValueError."""
         p = np.asarray(points, dtype=float)
         if p.ndim != 2 or p.shape[1] != 3:
             raise ValueError(f"points must have shape (N, 3), got {p.shape}")
         if not np.isfinite(p).all() or not math.isfinite(pitch):
             raise ValueError("targets and pitch must be finite numbers")
         g = self.geometry
-        r = np.hypot(p[:, 0], p[:, 1])
-        rw = r - g.shoulder_reach - g.hand * math.cos(pitch)
-        zw = p[:, 2] - g.shoulder_height - g.hand * math.sin(pitch)
-        d2 = rw * rw + zw * zw
-        cos_elbow = (d2 - g.upper**2 - g.forearm**2) / (2 * g.upper * g.forearm)
-        status = np.full(len(p), Status.OK, dtype=np.int8)
-        status[np.abs(cos_elbow) > 1.0] = Status.OUT_OF_REACH
-        status[r < 1e-6] = Status.ON_YAW_AXIS
-        elbow = -np.arccos(np.clip(cos_elbow, -1.0, 1.0))
-        shoulder = np.arctan2(zw, rw) - np.arctan2(
-            g.forearm * np.sin(elbow), g.upper + g.forearm * np.cos(elbow)
-        )
-        q = np.stack([np.arctan2(p[:, 1], p[:, 0]), shoulder, elbow, pitch - shoulder - elbow], 1)
-        lower = np.array([self.limits[n].lower for n in PITCH_JOINTS]) - 1e-9
-        upper = np.array([self.limits[n].upper for n in PITCH_JOINTS]) + 1e-9
-        beyond = ((q < lower) | (q > upper)).any(axis=1) & (status == Status.OK)
-        status[beyond] = Status.JOINT_LIMIT
+        x, y = p[:, 0], p[:, 1]
+        q = np.empty((len(p), 4))
+        r = np.hypot(x, y)
+        np.arctan2(y, x, out=q[:, 0])
+        rw = r - (g.shoulder_reach + g.hand * math.cos(pitch))
+        zw = p[:, 2] - (g.shoulder_height + g.hand * math.sin(pitch))
+        d2 = rw * rw
+        d2 += zw * zw
+        reachable = (d2 >= self._d2[0]) & (d2 <= self._d2[1])
+        c = d2
+        c -= self._uf[0]
+        c /= self._uf[1]
+        np.clip(c, -1.0, 1.0, out=c)
+        s = c * c
+        np.subtract(1.0, s, out=s)
+        np.sqrt(s, out=s)
+        np.negative(s, out=s)  # sin(elbow) <= 0: elbow up
+        np.arctan2(s, c, out=q[:, 2])
+        s *= g.forearm
+        c *= g.forearm
+        c += g.upper
+        shoulder = q[:, 1]
+        np.arctan2(zw, rw, out=shoulder)
+        shoulder -= np.arctan2(s, c)
+        np.subtract(pitch, shoulder, out=q[:, 3])
+        q[:, 3] -= q[:, 2]
+        # the same precedence as `solve`: on the axis, yaw limit, reach, other limits
+        within = ((q >= self._lo) & (q <= self._hi)).all(axis=1)
+        status = np.where(within, Status.OK, Status.JOINT_LIMIT).astype(np.int8)
+        status[~reachable] = Status.OUT_OF_REACH
+        status[(q[:, 0] < self._lo[0]) | (q[:, 0] > self._hi[0])] = Status.JOINT_LIMIT
+        status[r < _ON_AXIS] = Status.ON_YAW_AXIS
         q[status != Status.OK] = np.nan
         return q, status
+
+
+def _clip(
+    polygon: list[tuple[float, float]], sign: float, bound: float
+) -> list[tuple[float, float]]:
+    """The part of a convex polygon in (s, e) where sign * (s + e) <= bound."""
+    out: list[tuple[float, float]] = []
+    for i, a in enumerate(polygon):
+        b = polygon[(i + 1) % len(polygon)]
+        fa, fb = sign * (a[0] + a[1]) - bound, sign * (b[0] + b[1]) - bound
+        if fa <= 0:
+            out.append(a)
+        if (fa < 0 < fb) or (fb < 0 < fa):
+            k = fa / (fa - fb)
+            out.append((a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k))
+    return out
+
+
+def _golden_min(f, lo: float, hi: float) -> float:
+    """Where f is smallest on [lo, hi] (f unimodal there)."""
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = lo, hi
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(_REFINE_STEPS):
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = f(d)
+    candidates = [(f(lo), lo), (f(hi), hi), (f((a + b) / 2), (a + b) / 2)]
+    return min(candidates)[1]
