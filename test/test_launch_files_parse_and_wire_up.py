@@ -13,9 +13,9 @@ import roslib.packages
 import yaml
 from launch_checking import ABSENT, load_launch, node_fullname, resolve_topic, terry_node_topics
 
+from terry.footprint import footprint_radius
 from terry.paths import package_file, package_root
 from terry.robot_model import load_robot
-from terry.sim.world import footprint_radius
 
 LAUNCH_DIR = package_file("launch")
 LAUNCH_FILES = sorted(p.name for p in LAUNCH_DIR.glob("*.launch"))

@@ -16,10 +16,11 @@ from harness import Recorder, wait_for
 from publishers import Joints
 
 from terry.diff_drive import Pose2D
+from terry.footprint import footprint_radius
 from terry.nodes.sim_world import planar
 from terry.paths import package_file
 from terry.robot_model import drive_geometry, load_robot
-from terry.sim.world import DepthScanner, OccupancyMap, World, compose, footprint_radius
+from terry.sim.world import DepthScanner, OccupancyMap, World, compose
 
 BENCH = Path(__file__).resolve().parent / "launch" / "sim_world_bench.launch"
 START = Pose2D(0.5, -1.5, 0.0)  # the bench's start pose, facing the east wall

@@ -4,7 +4,8 @@
   separation.
 - `VelocityGovernor`: /cmd_vel in, a safe command out: speeds clamped, acceleration limited, a
   deadman timeout that brings the base to a stop when commands stop arriving, an e-stop that
-  zeroes it at once and ignores commands until released. Bad input is refused with a reason.
+  zeroes it at once and ignores commands until released, and a forward-speed cap (from
+  `terry.obstacle_guard`). Bad input is refused with a reason.
 - `EncoderOdometry`: wheel encoder counts -> pose (x, y, yaw), velocity and wheel angles,
   integrating each step along its arc and tolerating counter wrap-around.
 """
@@ -71,6 +72,7 @@ class VelocityGovernor:
     _last_command: float | None = None
     _last_update: float | None = None
     estopped: bool = False
+    forward_cap: float = math.inf  # m/s, set from what the Kinect sees ahead (obstacle_guard)
 
     def command(self, linear: float, angular: float, now: float) -> str | None:
         """Accept a requested twist; return None, or the reason it was refused (nothing moves)."""
@@ -106,7 +108,8 @@ class VelocityGovernor:
             return 0.0, 0.0
         target = (0.0, 0.0) if self.timed_out(now) else self._target
         lim = self.limits
-        self.linear = _step_towards(self.linear, target[0], lim.max_linear_accel * dt)
+        forward = min(target[0], self.forward_cap)
+        self.linear = _step_towards(self.linear, forward, lim.max_linear_accel * dt)
         self.angular = _step_towards(self.angular, target[1], lim.max_angular_accel * dt)
         return self.linear, self.angular
 
@@ -120,6 +123,12 @@ class Pose2D:
     def quaternion(self) -> tuple[float, float, float, float]:
         """The heading as a quaternion (x, y, z, w) about the z axis."""
         return 0.0, 0.0, math.sin(self.yaw / 2), math.cos(self.yaw / 2)
+
+    @classmethod
+    def projected(cls, x: float, y: float, q: tuple[float, float, float, float]) -> Pose2D:
+        """A 3-D pose (position, quaternion x y z w) on the ground plane: the x axis's heading."""
+        qx, qy, qz, qw = q
+        return cls(x, y, math.atan2(2 * (qx * qy + qw * qz), 1 - 2 * (qy * qy + qz * qz)))
 
 
 def integrate_arc(pose: Pose2D, distance: float, turn: float) -> Pose2D:

@@ -1,34 +1,40 @@
 """The differential-drive base controller: /cmd_vel in, wheel speeds to the base firmware over the
 serial link, wheel encoder counts back, /odom and tf odom -> base_footprint out.
 
-Subscribes: cmd_vel (geometry_msgs/Twist), estop (std_msgs/Bool, latched).
+Subscribes: cmd_vel (geometry_msgs/Twist), estop (std_msgs/Bool, latched), scan (the Kinect).
 Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint.
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
-and the firmware stops its motors by itself when the host falls silent.
+forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
+spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import rospy
 import tf2_ros
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
-from sensor_msgs.msg import JointState
+from sensor_msgs.msg import JointState, LaserScan
 from std_msgs.msg import Bool
 
 from terry.base_board import BaseBoard
-from terry.diff_drive import DriveLimits, EncoderOdometry, VelocityGovernor
+from terry.diff_drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
+from terry.footprint import footprint_radius
+from terry.obstacle_guard import GuardSettings, forward_speed_limit
 from terry.robot_model import drive_geometry, load_robot
 
 PUBLISHES = ("odom", "joint_states")
-SUBSCRIBES = ("cmd_vel", "estop")
+SUBSCRIBES = ("cmd_vel", "estop", "scan")
+SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
 
 
 class BaseController:
     def __init__(self) -> None:
-        self.geometry = drive_geometry(load_robot())
+        robot = load_robot()
+        self.geometry = drive_geometry(robot)
         self.limits = DriveLimits(
             max_linear=rospy.get_param("~max_linear", 0.5),
             max_angular=rospy.get_param("~max_angular", 2.0),
@@ -40,6 +46,14 @@ class BaseController:
         self.odom_frame = rospy.get_param("~odom_frame", "odom")
         self.base_frame = rospy.get_param("~base_frame", "base_footprint")
         self.publish_tf = rospy.get_param("~publish_tf", True)
+        self.guard = (
+            GuardSettings(footprint_radius(robot), self.limits.max_linear_accel)
+            if rospy.get_param("~obstacle_guard", True)
+            else None
+        )
+        self._scan_cap: tuple[float, float] | None = None  # (cap m/s, when)
+        self.tf_buffer = tf2_ros.Buffer()
+        self._tf_listener = tf2_ros.TransformListener(self.tf_buffer)
         self.board = BaseBoard(
             rospy.get_param("~port", "/dev/ttyACM0"), rospy.get_param("~baud", 115200)
         )
@@ -48,9 +62,11 @@ class BaseController:
         self.odom_pub = rospy.Publisher(odom, Odometry, queue_size=10)
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
         self.tf = tf2_ros.TransformBroadcaster()
-        cmd_vel, estop = SUBSCRIBES
+        cmd_vel, estop, scan = SUBSCRIBES
         rospy.Subscriber(cmd_vel, Twist, self._on_cmd_vel, queue_size=1)
         rospy.Subscriber(estop, Bool, self._on_estop, queue_size=1)
+        if self.guard is not None:
+            rospy.Subscriber(scan, LaserScan, self._on_scan, queue_size=1)
         rate = rospy.get_param("~rate", 50.0)
         self._timer = rospy.Timer(rospy.Duration(1.0 / rate), self._tick)
 
@@ -66,8 +82,37 @@ class BaseController:
         if msg.data:
             self.board.command(0.0, 0.0)
 
+    def _on_scan(self, msg: LaserScan) -> None:
+        try:
+            tf = self.tf_buffer.lookup_transform(
+                self.base_frame, msg.header.frame_id, rospy.Time(0)
+            )
+        except tf2_ros.TransformException as error:
+            rospy.logwarn_throttle(10, f"base: obstacle guard has no pose for the scan: {error}")
+            return
+        t, q = tf.transform.translation, tf.transform.rotation
+        sensor = Pose2D.projected(t.x, t.y, (q.x, q.y, q.z, q.w))
+        ranges = np.asarray(msg.ranges, dtype=float)
+        angles = msg.angle_min + msg.angle_increment * np.arange(len(ranges))
+        cap = forward_speed_limit(ranges, angles, sensor, self.guard)
+        self._scan_cap = (cap, rospy.get_time())
+
+    def _forward_cap(self, now: float) -> float:
+        if self.guard is None:
+            return float("inf")
+        if self._scan_cap is None or now - self._scan_cap[1] > SCAN_MAX_AGE:
+            rospy.logwarn_throttle(
+                10,
+                f"base: no fresh /scan: forward speed capped at {self.guard.blind_speed} m/s "
+                "(set ~obstacle_guard false to drive without the Kinect)",
+            )
+            return self.guard.blind_speed
+        return self._scan_cap[0]
+
     def _tick(self, _event: rospy.timer.TimerEvent) -> None:
-        linear, angular = self.governor.update(rospy.get_time())
+        now = rospy.get_time()
+        self.governor.forward_cap = self._forward_cap(now)
+        linear, angular = self.governor.update(now)
         self.board.command(*self.geometry.wheel_speeds(linear, angular))
         counts = self.board.encoders()
         if counts is None:

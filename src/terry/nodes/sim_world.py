@@ -21,9 +21,10 @@ from nav_msgs.msg import OccupancyGrid, Odometry
 from sensor_msgs.msg import JointState, LaserScan
 
 from terry.diff_drive import Pose2D
+from terry.footprint import footprint_radius
 from terry.paths import package_file
 from terry.robot_model import drive_geometry, load_robot
-from terry.sim.world import DepthScanner, OccupancyMap, World, compose, footprint_radius
+from terry.sim.world import DepthScanner, OccupancyMap, World, compose
 
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
 PUBLISHES = ("scan", "sim/ground_truth", "sim/map")
@@ -33,8 +34,7 @@ SUBSCRIBES = ("sim/base/wheels",)
 def planar(transform: TransformStamped) -> Pose2D:
     """The transform's origin and the heading of its x axis, projected on the ground plane."""
     t, q = transform.transform.translation, transform.transform.rotation
-    yaw = math.atan2(2 * (q.x * q.y + q.w * q.z), 1 - 2 * (q.y * q.y + q.z * q.z))
-    return Pose2D(t.x, t.y, yaw)
+    return Pose2D.projected(t.x, t.y, (q.x, q.y, q.z, q.w))
 
 
 class SimWorld:

@@ -9,7 +9,6 @@ nothing (NaN) inside the 0.45 m blind spot or beyond the maximum range.
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import numpy as np
 import yaml
 
 from terry.diff_drive import DriveGeometry, Pose2D, integrate_arc
-from terry.robot_model import RobotModel
 
 
 def read_pgm(path: Path) -> np.ndarray:
@@ -84,22 +82,6 @@ class OccupancyMap:
         rows, cols = self.solid.shape
         inside = (row >= 0) & (row < rows) & (col >= 0) & (col < cols)
         return np.where(inside, self.solid[row.clip(0, rows - 1), col.clip(0, cols - 1)], True)
-
-
-def footprint_radius(robot: RobotModel, base_link: str = "base_link") -> float:
-    """Radius of the disc around base_footprint that holds the base's collision box (URDF)."""
-    link = ET.fromstring(robot.urdf_text).find(f"link[@name='{base_link}']")
-    box = link.find("collision/geometry/box") if link is not None else None
-    if box is None:
-        raise ValueError(f"{base_link} needs a collision box in the URDF: the base's outline")
-    origin = link.find("collision/origin")
-    ox, oy, _ = (
-        float(v) for v in (origin.get("xyz", "0 0 0") if origin is not None else "0 0 0").split()
-    )
-    sx, sy, _ = (float(v) / 2 for v in box.get("size", "").split())
-    joint = robot.joint_by_child(base_link)
-    jx, jy, _ = joint.origin_xyz
-    return max(math.hypot(jx + ox + dx, jy + oy + dy) for dx in (-sx, sx) for dy in (-sy, sy))
 
 
 @dataclass(frozen=True)
