@@ -209,35 +209,27 @@ class ArmKinematics:
     ) -> IkResult:
         """The reachable gripper point nearest to target with the gripper at `pitch`.
 
-        Yaw is clamped to its limits (the target is then projected into that vertical plane);
-        in the plane, the nearest wrist point lies on the boundary of the allowed (shoulder,
-        elbow) region, which is searched along its edges."""
+        The best yaw faces the target, faces away from it (reaching back over the shoulder)
+        or sits at a limit; for each, the target is projected into that vertical plane and the
+        nearest wrist point found there (exactly, or on the boundary of the allowed
+        (shoulder, elbow) region)."""
         x, y, z = target
         yaw_spec = self.limits["arm_base_yaw"]
-        yaw = math.atan2(y, x) if math.hypot(x, y) >= _ON_AXIS else 0.0
-        yaw = min(max(yaw, yaw_spec.lower), yaw_spec.upper)
-        g = self.geometry
-        radial = x * math.cos(yaw) + y * math.sin(yaw)
-        rw = radial - g.shoulder_reach - g.hand * math.cos(pitch)
-        zw = z - g.shoulder_height - g.hand * math.sin(pitch)
-        planar = self._planar(rw, zw)
-        values = None
-        if planar is not None:
-            values = (yaw, planar[0], planar[1], pitch - planar[0] - planar[1])
-            if not all(lo <= v <= hi for lo, v, hi in zip(self._lo, values, self._hi)):  # noqa: B905
-                values = None
-        if values is None:
-            best = self._nearest_on_boundary(rw, zw, pitch)
-            if best is None:
-                wrist = self.limits["arm_wrist"]
-                return IkResult(
-                    Status.JOINT_LIMIT,
-                    f"no arm pose holds the gripper at pitch {pitch:.3f} rad within the shoulder,"
-                    f" elbow and wrist limits (arm_wrist [{wrist.lower:.3f}, {wrist.upper:.3f}])",
-                    target=target,
-                )
-            shoulder, elbow = best
-            values = (yaw, shoulder, elbow, pitch - shoulder - elbow)
+        facing = math.atan2(y, x) if math.hypot(x, y) >= _ON_AXIS else 0.0
+        yaws = {
+            min(max(yaw, yaw_spec.lower), yaw_spec.upper)
+            for yaw in (facing, facing - math.pi, facing + math.pi, 0.0)
+        }
+        candidates = [c for c in (self._nearest_in_plane(target, yaw, pitch) for yaw in yaws) if c]
+        if not candidates:
+            wrist = self.limits["arm_wrist"]
+            return IkResult(
+                Status.JOINT_LIMIT,
+                f"no arm pose holds the gripper at pitch {pitch:.3f} rad within the shoulder,"
+                f" elbow and wrist limits (arm_wrist [{wrist.lower:.3f}, {wrist.upper:.3f}])",
+                target=target,
+            )
+        values = min(candidates, key=lambda q: math.dist(self.forward(*q)[:3], target))
         joints = dict(zip(PITCH_JOINTS, values))  # noqa: B905 - both have four
         joints["arm_claw"] = claw_value
         reached = self.forward(*values)[:3]
@@ -248,6 +240,24 @@ class ArmKinematics:
             f"{reached[2]:.3f}), moved the target {moved * 1000:.1f} mm"
         )
         return IkResult(Status.OK, reason, joints, target, adjusted=reached)
+
+    def _nearest_in_plane(
+        self, target: tuple[float, float, float], yaw: float, pitch: float
+    ) -> tuple[float, float, float, float] | None:
+        """Joints nearest to target with the arm turned to `yaw`, or None if none hold pitch."""
+        g = self.geometry
+        radial = target[0] * math.cos(yaw) + target[1] * math.sin(yaw)
+        rw = radial - g.shoulder_reach - g.hand * math.cos(pitch)
+        zw = target[2] - g.shoulder_height - g.hand * math.sin(pitch)
+        planar = self._planar(rw, zw)
+        if planar is not None:
+            values = (yaw, planar[0], planar[1], pitch - planar[0] - planar[1])
+            if all(lo <= v <= hi for lo, v, hi in zip(self._lo, values, self._hi)):  # noqa: B905
+                return values
+        best = self._nearest_on_boundary(rw, zw, pitch)
+        if best is None:
+            return None
+        return yaw, best[0], best[1], pitch - best[0] - best[1]
 
     def _allowed_region(self, pitch: float) -> list[tuple[float, float]]:
         """Corners of the (shoulder, elbow) polygon the limits allow at this gripper pitch:
