@@ -31,7 +31,11 @@ def test_ik_of_fk_returns_to_the_same_point(q):
     x, y, z, gripper_pitch = ARM.forward(*q)
     assume(math.hypot(x, y) > 1e-3)
     result = ARM.solve(x, y, z, pitch=gripper_pitch)
-    if result.ok:  # the other elbow branch may be the only way there; that one is refused
+    radial = x * math.cos(q[0]) + y * math.sin(q[0])
+    if q[2] <= 0.0 and radial > 1e-3:  # elbow up, facing the target: the IK's one branch
+        assert result.ok, result.reason
+        assert [result.joints[n] for n in PITCH_JOINTS] == pytest.approx(q, abs=1e-6)
+    if result.ok:  # elbow down may have no elbow-up twin within the limits: that is refused
         reached = ARM.forward(*(result.joints[n] for n in PITCH_JOINTS))
         assert math.dist(reached[:3], (x, y, z)) < 1e-9
         assert reached[3] == pytest.approx(gripper_pitch, abs=1e-9)
@@ -64,6 +68,29 @@ def test_nearest_mode_always_lands_within_limits_and_says_what_changed(x, y, z, 
         assert result.adjusted is not None and "moved the target" in result.reason
         reached = ARM.forward(*(result.joints[n] for n in PITCH_JOINTS))[:3]
         assert math.dist(reached, result.adjusted) < 1e-9
+
+
+def reachable_level_points() -> np.ndarray:
+    """Gripper points of a dense grid of elbow-up poses that hold the gripper level."""
+    axes = [np.linspace(ARM.limits[n].lower, ARM.limits[n].upper, 61) for n in PITCH_JOINTS[:3]]
+    yaw, shoulder, elbow = (a.ravel() for a in np.meshgrid(*axes))
+    q = np.stack([yaw, shoulder, elbow, -shoulder - elbow], axis=1)
+    wrist = ARM.limits["arm_wrist"]
+    q = q[(elbow <= 0) & (q[:, 3] >= wrist.lower) & (q[:, 3] <= wrist.upper)]
+    return ARM.forward_batch(q)[:, :3]
+
+
+REACHABLE = reachable_level_points()
+
+
+@given(coordinate, coordinate, coordinate)
+def test_nearest_mode_finds_no_worse_point_than_any_reachable_pose(x, y, z):
+    result = ARM.solve(x, y, z, nearest=True)
+    assume(result.ok)
+    reached = ARM.forward(*(result.joints[n] for n in PITCH_JOINTS))
+    assert reached[3] == pytest.approx(0.0, abs=1e-9)  # still level
+    best_sampled = np.linalg.norm(REACHABLE - (x, y, z), axis=1).min()
+    assert math.dist(reached[:3], (x, y, z)) <= best_sampled + 1e-6
 
 
 @given(joint_values, st.floats(-1e-3, 1e-3), st.floats(-1e-3, 1e-3), st.floats(-1e-3, 1e-3))
