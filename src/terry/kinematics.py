@@ -18,8 +18,8 @@ The single solve is plain Python (numpy's per-call overhead would dominate one t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from terry.robot_model import ARM_JOINTS, ArmGeometry, JointSpec, RobotModel, ar
 PITCH_JOINTS = ARM_JOINTS[:4]
 _TOLERANCE = 1e-9  # rad: rounding allowed at a joint limit
 _ON_AXIS = 1e-6  # m: closer than this to the yaw axis, the yaw is undefined
+_CHUNK = 16384  # targets per step of the batch solver
 _REFINE_STEPS = 60  # golden-section steps on the workspace boundary (nearest mode)
 _BOUNDARY_SAMPLES = 256  # samples per boundary edge before refining (nearest mode)
 
@@ -41,13 +42,12 @@ class Status(IntEnum):
     JOINT_LIMIT = 3
 
 
-@dataclass(frozen=True, slots=True)
-class IkResult:
+class IkResult(NamedTuple):
     """The answer to one target: joints when ok, else the reason; `adjusted` when clamped."""
 
     status: Status
     reason: str = ""
-    joints: dict[str, float] = field(default_factory=dict)
+    joints: dict[str, float] = {}  # noqa: RUF012 - never mutated; each answer gets its own dict
     target: tuple[float, float, float] = (math.nan, math.nan, math.nan)
     adjusted: tuple[float, float, float] | None = None
 
@@ -137,8 +137,9 @@ class ArmKinematics:
         c = (d2 - self._uf[0]) / self._uf[1]
         c = 1.0 if c > 1.0 else -1.0 if c < -1.0 else c
         s = -math.sqrt(1.0 - c * c)  # sin(elbow) <= 0: elbow up
-        shoulder = math.atan2(zw, rw) - math.atan2(g.forearm * s, g.upper + g.forearm * c)
-        return shoulder, math.atan2(s, c)
+        fs, fc = g.forearm * s, g.upper + g.forearm * c
+        # shoulder = atan2(zw, rw) - atan2(fs, fc), as one atan2
+        return math.atan2(zw * fc - rw * fs, rw * fc + zw * fs), math.atan2(s, c)
 
     def solve(
         self,
@@ -306,41 +307,51 @@ class ArmKinematics:
             raise ValueError(f"points must have shape (N, 3), got {p.shape}")
         if not np.isfinite(p).all() or not math.isfinite(pitch):
             raise ValueError("targets and pitch must be finite numbers")
-        g = self.geometry
-        x, y = p[:, 0], p[:, 1]
         q = np.empty((len(p), 4))
+        status = np.empty(len(p), dtype=np.int8)
+        for start in range(0, len(p), _CHUNK):  # chunks small enough to stay in cache
+            rows = slice(start, start + _CHUNK)
+            q[rows], status[rows] = self._solve_chunk(p[rows].T.copy(), pitch)
+        return q, status
+
+    def _solve_chunk(self, xyz: np.ndarray, pitch: float) -> tuple[np.ndarray, np.ndarray]:
+        """(3, n) targets -> ((n, 4) joints, (n,) status), with as few temporaries as may be."""
+        g = self.geometry
+        x, y, z = xyz
+        out = np.empty((4, len(x)))
+        yaw, shoulder, elbow, wrist = out
         r = np.hypot(x, y)
-        np.arctan2(y, x, out=q[:, 0])
+        np.arctan2(y, x, out=yaw)
         rw = r - (g.shoulder_reach + g.hand * math.cos(pitch))
-        zw = p[:, 2] - (g.shoulder_height + g.hand * math.sin(pitch))
-        d2 = rw * rw
-        d2 += zw * zw
-        reachable = (d2 >= self._d2[0]) & (d2 <= self._d2[1])
-        c = d2
+        zw = np.subtract(z, g.shoulder_height + g.hand * math.sin(pitch), out=z)
+        c = rw * rw
+        s = np.multiply(zw, zw, out=y)
+        c += s
+        out_of_reach = (c < self._d2[0]) | (c > self._d2[1])
         c -= self._uf[0]
         c /= self._uf[1]
-        np.clip(c, -1.0, 1.0, out=c)
-        s = c * c
+        np.clip(c, -1.0, 1.0, out=c)  # cos(elbow)
+        np.multiply(c, c, out=s)
         np.subtract(1.0, s, out=s)
         np.sqrt(s, out=s)
         np.negative(s, out=s)  # sin(elbow) <= 0: elbow up
-        np.arctan2(s, c, out=q[:, 2])
+        np.arctan2(s, c, out=elbow)
         s *= g.forearm
         c *= g.forearm
         c += g.upper
-        shoulder = q[:, 1]
-        np.arctan2(zw, rw, out=shoulder)
-        shoulder -= np.arctan2(s, c)
-        np.subtract(pitch, shoulder, out=q[:, 3])
-        q[:, 3] -= q[:, 2]
+        # shoulder = atan2(zw, rw) - atan2(s, c), as one atan2 (the same formula as `solve`)
+        np.arctan2(zw * c - rw * s, rw * c + zw * s, out=shoulder)
+        np.subtract(pitch, shoulder, out=wrist)
+        wrist -= elbow
         # the same precedence as `solve`: on the axis, yaw limit, reach, other limits
-        within = ((q >= self._lo) & (q <= self._hi)).all(axis=1)
-        status = np.where(within, Status.OK, Status.JOINT_LIMIT).astype(np.int8)
-        status[~reachable] = Status.OUT_OF_REACH
-        status[(q[:, 0] < self._lo[0]) | (q[:, 0] > self._hi[0])] = Status.JOINT_LIMIT
+        status = np.zeros(len(x), dtype=np.int8)
+        for i in (1, 2, 3):
+            status[(out[i] < self._lo[i]) | (out[i] > self._hi[i])] = Status.JOINT_LIMIT
+        status[out_of_reach] = Status.OUT_OF_REACH
+        status[(yaw < self._lo[0]) | (yaw > self._hi[0])] = Status.JOINT_LIMIT
         status[r < _ON_AXIS] = Status.ON_YAW_AXIS
-        q[status != Status.OK] = np.nan
-        return q, status
+        out[:, status != Status.OK] = np.nan
+        return out.T, status
 
 
 def _clip(
