@@ -1,0 +1,1 @@
+"""A rosbridge v2 compatible WebSocket server: ROS-free protocol core (the node is the adapter)."""

@@ -1,0 +1,183 @@
+"""The WebSocket transport: listen, admit (token, Host, Origin), pump frames for each Session.
+
+Runs an asyncio loop in a thread of its own. Each client has a reader (ops in, handled in turn)
+and a writer (its Outbox out); a client that stops reading only fills its own Outbox, which drops
+its own oldest frames. Frames larger than max_message_bytes close that client's connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hmac
+import http
+import json
+import logging
+import threading
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from terry.bridge.config import LOOPBACK_NAMES, BridgeConfig, is_loopback, matches
+from terry.bridge.session import Hub, RosPort, Session
+
+LOG = logging.getLogger("terry.bridge")
+_BATCH = 64  # ops handled before letting other clients run
+
+
+def _hostname(netloc: str) -> str:
+    try:
+        return (urlsplit("//" + netloc).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def admission_error(config: BridgeConfig, path: str, headers: dict[str, str]) -> str | None:
+    """Why a connection is refused (None: admitted). headers: lower-case names."""
+    if config.token:
+        query = parse_qs(urlsplit(path).query)
+        given = (query.get("token") or [""])[0]
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            given = given or auth[7:].strip()
+        if not hmac.compare_digest(given.encode(), config.token.encode()):
+            return "missing or wrong access token"
+    host = _hostname(headers.get("host", ""))
+    origin = headers.get("origin")
+    if not config.token and host not in LOOPBACK_NAMES and not is_loopback(host):
+        return f"Host {host!r} is not this machine's loopback name"  # DNS rebinding
+    if origin is None or (origin == "null" and not config.token):
+        return None if origin is None else "Origin null refused"
+    if matches(origin, config.allowed_origins):
+        return None
+    origin_host = _hostname(urlsplit(origin).netloc)
+    if config.token:
+        return None if origin_host == host else f"Origin {origin!r} is not allowed"
+    return None if is_loopback(origin_host) else f"Origin {origin!r} is not allowed"
+
+
+class BridgeServer:
+    """The bridge's WebSocket server on its own asyncio loop thread."""
+
+    def __init__(self, config: BridgeConfig, ros: RosPort) -> None:
+        self.config = config
+        self.ros = ros
+        self.loop = asyncio.new_event_loop()
+        self.hub = Hub(self.post)
+        self.executor = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="bridge-call")
+        self.sessions: set[Session] = set()
+        self.on_clients_changed: Callable[[int], None] = lambda count: None
+        self._server: Server | None = None
+        self._thread = threading.Thread(target=self.loop.run_forever, name="bridge", daemon=True)
+        self.port = config.port
+
+    def post(self, callback: Callable[[], None]) -> None:
+        """Run callback on the bridge loop (from any thread)."""
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(callback)
+
+    def start(self) -> None:
+        """Listen (raises OSError if the address is taken) and serve in the background."""
+        self._thread.start()
+        future = asyncio.run_coroutine_threadsafe(self._listen(), self.loop)
+        future.result(timeout=30)
+
+    async def _listen(self) -> None:
+        self._server = await serve(
+            self._serve_client,
+            self.config.address,
+            self.config.port,
+            process_request=self._admit,
+            max_size=self.config.max_message_bytes,
+            max_queue=64,
+            write_limit=256 * 1024,
+            compression="deflate" if self.config.compression else None,
+            ping_interval=self.config.ping_interval or None,
+            ping_timeout=self.config.ping_interval or None,
+            server_header=None,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def _admit(self, connection: ServerConnection, request: Request) -> Response | None:
+        if urlsplit(request.path).path == "/health":
+            body = json.dumps({"ok": True, "clients": len(self.sessions)})
+            return connection.respond(http.HTTPStatus.OK, body + "\n")
+        headers = {k.lower(): v for k, v in request.headers.raw_items()}
+        reason = admission_error(self.config, request.path, headers)
+        if reason is None and len(self.sessions) >= self.config.max_clients:
+            reason = "too many clients"
+        if reason is None:
+            return None
+        LOG.warning("refused a connection from %s: %s", connection.remote_address, reason)
+        return connection.respond(http.HTTPStatus.FORBIDDEN, reason + "\n")
+
+    async def _serve_client(self, ws: ServerConnection) -> None:
+        wake = asyncio.Event()
+        session = Session(
+            self.ros,
+            self.hub,
+            self.config,
+            self.executor,
+            self.post,
+            wake.set,
+            name=f"client {ws.remote_address[0]}:{ws.remote_address[1]}",
+        )
+        self.sessions.add(session)
+        self.on_clients_changed(len(self.sessions))
+        writer = asyncio.create_task(self._write(ws, session, wake))
+        try:
+            handled = 0
+            async for frame in ws:
+                session.handle(frame)
+                handled += 1
+                if handled % _BATCH == 0:
+                    await asyncio.sleep(0)
+        except ConnectionClosed:
+            pass
+        finally:
+            writer.cancel()
+            session.close()
+            self.sessions.discard(session)
+            self.on_clients_changed(len(self.sessions))
+
+    async def _write(self, ws: ServerConnection, session: Session, wake: asyncio.Event) -> None:
+        outbox, loop = session.outbox, self.loop
+        try:
+            while True:
+                frame = outbox.pop(loop.time())
+                if frame is None:
+                    wake.clear()
+                    due = outbox.next_due()
+                    timeout = None if due is None else max(0.0, due - loop.time())
+                    try:
+                        await asyncio.wait_for(wake.wait(), timeout)
+                    except TimeoutError:
+                        pass
+                    continue
+                if isinstance(frame, str):
+                    await ws.send(frame)
+                else:
+                    for part in frame:
+                        await ws.send(part)
+        except ConnectionClosed:
+            pass
+
+    def stop(self) -> None:
+        """Close every connection and the listener, then stop the loop."""
+        if self._server is not None and self.loop.is_running():
+
+            async def close() -> None:
+                self._server.close()
+                await self._server.wait_closed()
+
+            try:
+                asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
+            except (concurrent.futures.TimeoutError, RuntimeError):
+                LOG.warning("bridge connections did not close in time")
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=5)
+        self.executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,300 @@
+"""rosbridge v2 WebSocket server for roslibjs and roslibpy, with the rosapi services built in.
+
+Params: ~config (YAML, default config/bridge.yaml), and any setting of it as a private param:
+~address (127.0.0.1), ~port (9090; 0 picks a free one), ~token (or TERRY_TOKEN; required to
+listen on any other address), ~topics_glob, ~services_glob, ~params_glob, ~allowed_origins,
+~max_message_bytes, ~client_queue_length, ... (see docs/bridge.md).
+Publishes /client_count (std_msgs/Int32, latched).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections import deque
+from typing import Any
+
+import rosgraph
+import rospy
+import rosservice
+import yaml
+from std_msgs.msg import Int32
+
+from terry.bridge.config import BridgeConfig, ConfigError
+from terry.bridge.convert import ConversionError, from_json, message_class, service_class, to_json
+from terry.bridge.rosapi import Rosapi
+from terry.bridge.server import BridgeServer
+from terry.bridge.session import BridgeError, Hub
+from terry.paths import package_file
+
+_REPLAY_WINDOW = 1.0  # s after advertise whose messages are replayed to late subscribers
+
+
+class _Replay(rospy.SubscribeListener):
+    """Messages published just after advertise reach subscribers that connect a bit later."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.messages: deque = deque(maxlen=100)
+
+    def record(self, msg: Any) -> None:
+        if time.monotonic() - self.start < _REPLAY_WINDOW:
+            self.messages.append(msg)
+
+    def peer_subscribe(self, topic_name: str, topic_publish: Any, peer_publish: Any) -> None:
+        if time.monotonic() - self.start < _REPLAY_WINDOW + 1.0:
+            for msg in list(self.messages):
+                peer_publish(msg)
+
+
+class _Advertised:
+    def __init__(self, topic: str, cls: type, latch: bool, queue_size: int) -> None:
+        self.cls = cls
+        self.replay = _Replay()
+        self.publisher = rospy.Publisher(
+            topic, cls, latch=latch, queue_size=queue_size, subscriber_listener=self.replay
+        )
+        self.owners: set[int] = set()
+        self.timer: threading.Timer | None = None
+
+
+class RosAdapter:
+    """The bridge's RosPort on rospy: shared publishers/subscribers, services, rosapi."""
+
+    def __init__(self, config: BridgeConfig) -> None:
+        self.config = config
+        self.hub: Hub | None = None
+        self.master = rosgraph.Master(rospy.get_name())
+        self.rosapi = Rosapi(self.master, config, self._service_type, rospy.Time.now)
+        self._lock = threading.Lock()
+        self._publishers: dict[str, _Advertised] = {}
+        self._subscribers: dict[str, tuple[rospy.Subscriber, str | None]] = {}
+        self._services: dict[str, tuple[rospy.Service, int]] = {}
+        self._service_types: dict[tuple[str, str], str] = {}
+        self._client_count = rospy.Publisher("/client_count", Int32, latch=True, queue_size=1)
+        self._client_count.publish(Int32(0))
+
+    def now(self) -> Any:
+        return rospy.Time.now()
+
+    def client_count(self, count: int) -> None:
+        self._client_count.publish(Int32(count))
+
+    # ---------------------------------------------------------------- topics
+
+    def advertise(self, owner: object, topic: str, type_name: str, latch: bool, queue_size: int):
+        cls = _message_class(type_name)
+        with self._lock:
+            entry = self._publishers.get(topic)
+            if entry is not None and entry.cls is not cls:
+                raise BridgeError(f"{topic} is already published as {entry.cls._type}")
+            if entry is None:
+                entry = self._publishers[topic] = _Advertised(topic, cls, latch, queue_size)
+            if entry.timer is not None:
+                entry.timer.cancel()
+                entry.timer = None
+            entry.owners.add(id(owner))
+        return cls
+
+    def unadvertise(self, owner: object, topic: str) -> None:
+        with self._lock:
+            entry = self._publishers.get(topic)
+            if entry is None:
+                return
+            entry.owners.discard(id(owner))
+            if not entry.owners and entry.timer is None:
+                entry.timer = threading.Timer(
+                    self.config.unregister_timeout, self._unregister, (topic, entry)
+                )
+                entry.timer.daemon = True
+                entry.timer.start()
+
+    def _unregister(self, topic: str, entry: _Advertised) -> None:
+        with self._lock:
+            if entry.owners or self._publishers.get(topic) is not entry:
+                return
+            del self._publishers[topic]
+        entry.publisher.unregister()
+
+    def publish(self, topic: str, msg: Any) -> None:
+        entry = self._publishers.get(topic)
+        if entry is None:
+            raise BridgeError(f"{topic} is not advertised")
+        entry.replay.record(msg)
+        entry.publisher.publish(msg)
+
+    def topic_type(self, topic: str) -> str | None:
+        try:
+            return dict(self.master.getTopicTypes()).get(topic)
+        except (rosgraph.MasterException, OSError):
+            return None
+
+    def subscribe(self, topic: str, type_name: str | None) -> None:
+        cls = _message_class(type_name) if type_name else None
+        with self._lock:
+            existing = self._subscribers.get(topic)
+            if existing is not None:
+                known = existing[1]
+                if cls is not None and known is not None and known != cls._type:
+                    raise BridgeError(f"{topic} is subscribed as {known}, not {cls._type}")
+                return
+            if cls is None:
+                found = self.topic_type(topic)
+                cls = _message_class(found) if found else rospy.AnyMsg
+            hub = self.hub
+
+            def deliver(msg: Any) -> None:
+                header = getattr(msg, "_connection_header", None) or {}
+                if isinstance(msg, rospy.AnyMsg):
+                    try:
+                        msg = message_class(header["type"])().deserialize(msg._buff)
+                    except (KeyError, ConversionError, Exception) as exc:
+                        rospy.logwarn_throttle(10, f"cannot decode a message on {topic}: {exc}")
+                        return
+                hub.on_ros_message(topic, msg, header.get("latching") == "1")
+
+            subscriber = rospy.Subscriber(topic, cls, deliver, queue_size=1000)
+            known_type = None if cls is rospy.AnyMsg else cls._type
+            self._subscribers[topic] = (subscriber, known_type)
+
+    def unsubscribe(self, topic: str) -> None:
+        with self._lock:
+            entry = self._subscribers.pop(topic, None)
+        if entry is not None:
+            entry[0].unregister()
+
+    # ---------------------------------------------------------------- services
+
+    def _service_type(self, service: str) -> str | None:
+        try:
+            uri = self.master.lookupService(service)
+        except (rosgraph.MasterException, OSError):
+            return None
+        key = (service, uri)
+        if key not in self._service_types:
+            try:
+                found = rosservice.get_service_type(service)
+            except rosservice.ROSServiceException:
+                found = None
+            if not found:
+                return None
+            self._service_types[key] = found
+        return self._service_types[key]
+
+    def call_service(self, service: str, args: Any, timeout: float) -> dict:
+        if Rosapi.handles(service):
+            try:
+                return self.rosapi.call(service, args)
+            except (rosgraph.MasterException, OSError) as exc:
+                raise BridgeError(f"{service}: {exc}") from None
+        type_name = self._service_type(service)
+        if type_name is None:
+            raise BridgeError(f"service {service} does not exist")
+        srv = _service_class(type_name)
+        request_cls = srv._request_class
+        if isinstance(args, list):
+            args = dict(zip(request_cls.__slots__, args, strict=False))
+        request = from_json(request_cls, args)
+        proxy = rospy.ServiceProxy(service, srv)
+        try:
+            return to_json(proxy.call(request))
+        except (rospy.ServiceException, rospy.ROSException) as exc:
+            raise BridgeError(f"service {service} failed: {exc}") from None
+        finally:
+            proxy.close()
+
+    def advertise_service(self, owner: object, service: str, type_name: str, handler: Any) -> None:
+        srv = _service_class(type_name)
+        with self._lock:
+            existing = self._services.get(service)
+            if existing is not None:
+                existing[0].shutdown("replaced by another bridge client")
+            timeout = self.config.service_timeout
+
+            def answer(request: Any) -> Any:
+                future = handler(to_json(request))
+                try:
+                    values = future.result(timeout=timeout)
+                except Exception as exc:
+                    raise rospy.ServiceException(f"{service}: {exc}") from None
+                try:
+                    return from_json(srv._response_class, values)
+                except ConversionError as exc:
+                    raise rospy.ServiceException(f"{service}: bad response: {exc}") from None
+
+            self._services[service] = (rospy.Service(service, srv, answer), id(owner))
+
+    def unadvertise_service(self, owner: object, service: str) -> None:
+        with self._lock:
+            entry = self._services.get(service)
+            if entry is None or entry[1] != id(owner):
+                return
+            del self._services[service]
+        entry[0].shutdown("its bridge client left")
+
+
+def _message_class(type_name: str) -> type:
+    try:
+        return message_class(type_name)
+    except ConversionError as exc:
+        raise BridgeError(str(exc)) from None
+
+
+def _service_class(type_name: str) -> type:
+    try:
+        return service_class(type_name)
+    except ConversionError as exc:
+        raise BridgeError(str(exc)) from None
+
+
+class _RospyLog(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        text = self.format(record)
+        if record.levelno >= logging.ERROR:
+            rospy.logerr(text)
+        elif record.levelno >= logging.WARNING:
+            rospy.logwarn(text)
+        else:
+            rospy.loginfo(text)
+
+
+def load_config() -> BridgeConfig:
+    """config/bridge.yaml (or ~config), overridden by private params and TERRY_TOKEN."""
+    path = rospy.get_param("~config", str(package_file("config", "bridge.yaml")))
+    with open(path) as file:
+        values = yaml.safe_load(file) or {}
+    for name in BridgeConfig.__dataclass_fields__:
+        if rospy.has_param(f"~{name}"):
+            values[name] = rospy.get_param(f"~{name}")
+    if not values.get("token"):
+        values["token"] = os.environ.get("TERRY_TOKEN", "")
+    values["token"] = str(values.get("token") or "")
+    return BridgeConfig.from_dict(values)
+
+
+def main() -> None:
+    rospy.init_node("rosbridge")
+    logger = logging.getLogger("terry.bridge")
+    logger.addHandler(_RospyLog())
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        config = load_config()
+    except (ConfigError, OSError, yaml.YAMLError, TypeError) as exc:
+        rospy.logfatal(f"rosbridge: {exc}")
+        sys.exit(2)
+    adapter = RosAdapter(config)
+    server = BridgeServer(config, adapter)
+    adapter.hub = server.hub
+    server.on_clients_changed = adapter.client_count
+    try:
+        server.start()
+    except OSError as exc:
+        rospy.logfatal(f"rosbridge: cannot listen on {config.address}:{config.port}: {exc}")
+        sys.exit(2)
+    rospy.loginfo(f"rosbridge listening on ws://{config.address}:{server.port}")
+    rospy.on_shutdown(server.stop)
+    rospy.spin()
