@@ -78,6 +78,9 @@ class SimWorld:
         except (ValueError, IndexError):
             rospy.logwarn_throttle(10, f"sim world: wheel message lacks {WHEELS}: ignored")
             return
+        if not all(math.isfinite(a) for a in angles):
+            rospy.logwarn_throttle(10, f"sim world: non-finite wheel angles {angles}: ignored")
+            return
         with self._lock:
             if self._wheels is not None:
                 moved = self.world.roll(angles[0] - self._wheels[0], angles[1] - self._wheels[1])
