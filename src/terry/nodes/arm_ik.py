@@ -31,12 +31,19 @@ class ArmIk:
     def __init__(self) -> None:
         self.arm = ArmKinematics.from_robot(load_robot())
         self.pitch = float(rospy.get_param("~pitch", 0.0))
+        if not -math.pi / 2 <= self.pitch <= math.pi / 2:  # also refuses NaN
+            raise ValueError(
+                f"~pitch must be a gripper pitch in -pi/2 .. pi/2 rad, got {self.pitch}"
+            )
         mode = rospy.get_param("~unreachable", "reject")
         if mode not in ("reject", "nearest"):
             raise ValueError(f"~unreachable must be 'reject' or 'nearest', got {mode!r}")
         self.nearest = mode == "nearest"
         self.move_time = float(rospy.get_param("~move_time", 0.0))
-        self.claw: float | None = None
+        if not 0.0 <= self.move_time < math.inf:
+            raise ValueError(
+                f"~move_time must be 0 (as fast as allowed) or more s, got {self.move_time}"
+            )
         self.tf = tf2_ros.Buffer()
         self._listener = tf2_ros.TransformListener(self.tf)
         topic = rospy.get_param("~output_topic", "/arm/joint_command")
@@ -48,7 +55,8 @@ class ArmIk:
 
     def refuse(self, reason: str, target: object = None) -> None:
         rospy.logerr("arm target refused, nothing moves: %s", reason)
-        self.status.publish(json.dumps({"ok": False, "reason": reason, "target": target}))
+        answer = {"ok": False, "reason": reason, "target": target, "adjusted": None, "joints": {}}
+        self.status.publish(as_json(answer))
 
     def on_xyzc(self, msg: Float32MultiArray) -> None:
         data = list(msg.data)
@@ -75,7 +83,7 @@ class ArmIk:
             where = f"cannot express the point from {msg.header.frame_id!r} in {ARM_FRAME}"
             self.refuse(f"{where}: {error}", [p.x, p.y, p.z])
             return
-        self.move(local.point.x, local.point.y, local.point.z, self.claw)
+        self.move(local.point.x, local.point.y, local.point.z, None)  # the claw stays as is
 
     def move(self, x: float, y: float, z: float, claw: float | None) -> None:
         result = self.arm.solve(x, y, z, claw or 0.0, self.pitch, nearest=self.nearest)
@@ -85,24 +93,38 @@ class ArmIk:
         joints = dict(result.joints)
         if claw is None:
             del joints["arm_claw"]  # /arm/target leaves the claw as it is
-        else:
-            self.claw = claw
         if result.reason:
             rospy.logwarn("arm target adjusted: %s", result.reason)
         point = JointTrajectoryPoint(
             positions=list(joints.values()), time_from_start=rospy.Duration(self.move_time)
         )
         self.output.publish(JointTrajectory(joint_names=list(joints), points=[point]))
-        self.status.publish(json.dumps(status_of(result)))
+        self.status.publish(as_json(status_of(result, joints)))
 
 
-def status_of(result: IkResult) -> dict[str, object]:
+def as_json(answer: dict[str, object]) -> str:
+    """Strict JSON (browsers refuse NaN): a non-finite number becomes null; the reason says it."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(clean(answer), allow_nan=False)
+
+
+def status_of(result: IkResult, joints: dict[str, float]) -> dict[str, object]:
+    """The answer on /arm/ik_status, with the joints actually commanded."""
     return {
         "ok": result.ok,
         "reason": result.reason,
         "target": list(result.target),
         "adjusted": list(result.adjusted) if result.adjusted else None,
-        "joints": result.joints,
+        "joints": joints,
     }
 
 
