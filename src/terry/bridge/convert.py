@@ -3,6 +3,8 @@
 uint8[]/char[] travel as base64 strings, time/duration as {"secs", "nsecs"}, NaN and infinities
 go out as null, integers are accepted for float fields, missing fields keep their defaults, and a
 message whose `header` is missing gets one stamped now. Converters are built once per type.
+float32 values go out as numpy float32 so that dumps() writes their shortest form (1.01, not
+1.0099999904632568): smaller frames, faster on both ends.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import cache
 from typing import Any
 
 import genpy
+import numpy as np
+import orjson
 from roslib.message import get_message_class, get_service_class
 
 _INT_RANGES = {
@@ -91,15 +95,13 @@ def _nested_class(base: str) -> type[genpy.Message]:
 # ---------------------------------------------------------------- ROS -> JSON
 
 
-def _float_out(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+def dumps(value: Any) -> bytes:
+    """JSON text (UTF-8) of to_json() output or any plain value; NaN and infinities as null."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-def _floats_out(values: Any) -> list:
-    values = list(values) if not isinstance(values, list) else values
-    if all(map(math.isfinite, values)):
-        return values
-    return [v if math.isfinite(v) else None for v in values]
+def _floats32_out(values: Any) -> np.ndarray:
+    return np.array(values, dtype=np.float32)
 
 
 def _bytes_out(value: Any) -> str:
@@ -117,8 +119,10 @@ def _encoder(type_str: str) -> Encoder:
     base, _, is_array = _split(type_str)
     if is_array and base in _BYTE_ARRAYS:
         return _bytes_out
-    if base in _FLOATS:
-        return _floats_out if is_array else _float_out
+    if base == "float32":
+        return _floats32_out if is_array else np.float32
+    if base == "float64":
+        return list if is_array else (lambda v: v)
     if base in _INT_RANGES or base in ("bool", "string"):
         return list if is_array else (lambda v: v)
     if base in ("time", "duration"):
@@ -140,7 +144,7 @@ def _message_encoder(cls: type[genpy.Message]) -> Encoder:
 
 
 def to_json(msg: genpy.Message) -> dict:
-    """The JSON-ready dict of any ROS message."""
+    """The dict of any ROS message, for dumps() (float32 values are numpy float32)."""
     return _message_encoder(type(msg))(msg)
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-Frame = str | tuple[str, ...]  # one message, or the fragments of one message
+Frame = bytes | tuple[bytes, ...]  # one message, or the fragments of one message
 
 
 def _size(frame: Frame) -> int:
-    return len(frame) if isinstance(frame, str) else sum(map(len, frame))
+    return len(frame) if isinstance(frame, bytes) else sum(map(len, frame))
 
 
 @dataclass
@@ -43,10 +43,7 @@ class Outbox:
 
     def configure(self, key: str, throttle_ms: int, queue_length: int) -> None:
         """Create or update the queue of subscription `key`."""
-        if queue_length > 0:
-            maxlen = queue_length
-        else:
-            maxlen = 1 if throttle_ms > 0 else self.default_length
+        maxlen = queue_length if queue_length > 0 else 1 if throttle_ms > 0 else self.default_length
         queue = self._queues.get(key)
         if queue is None:
             self._queues[key] = _Queue(maxlen=maxlen, throttle=throttle_ms / 1000.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import hmac
 import http
 import json
@@ -152,16 +153,14 @@ class BridgeServer:
                     wake.clear()
                     due = outbox.next_due()
                     timeout = None if due is None else max(0.0, due - loop.time())
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), timeout)
-                    except TimeoutError:
-                        pass
                     continue
-                if isinstance(frame, str):
-                    await ws.send(frame)
+                if isinstance(frame, bytes):
+                    await ws.send(frame, text=True)
                 else:
                     for part in frame:
-                        await ws.send(part)
+                        await ws.send(part, text=True)
         except ConnectionClosed:
             pass
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import itertools
-import json
 import logging
 import threading
 import time
@@ -19,8 +18,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import orjson
+
 from terry.bridge.config import BridgeConfig
-from terry.bridge.convert import ConversionError, from_json, to_json
+from terry.bridge.convert import ConversionError, dumps, from_json, to_json
 from terry.bridge.outbox import Frame, Outbox
 
 LOG = logging.getLogger("terry.bridge")
@@ -63,18 +64,15 @@ class RosPort(Protocol):
         """The ROS time now (stamps missing headers)."""
 
 
-def publish_frame(topic: str, msg: dict) -> str:
-    return '{"op":"publish","topic":%s,"msg":%s}' % (json.dumps(topic), _dumps(msg))
+def publish_frame(topic: str, msg: dict) -> bytes:
+    return b'{"op":"publish","topic":%b,"msg":%b}' % (dumps(topic), dumps(msg))
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
-def _fragments(frame: str, size: int, frag_id: str) -> tuple[str, ...]:
-    parts = [frame[i : i + size] for i in range(0, len(frame), size)]
+def _fragments(frame: bytes, size: int, frag_id: str) -> tuple[bytes, ...]:
+    text = frame.decode()
+    parts = [text[i : i + size] for i in range(0, len(text), size)]
     return tuple(
-        _dumps({"op": "fragment", "id": frag_id, "data": p, "num": n, "total": len(parts)})
+        dumps({"op": "fragment", "id": frag_id, "data": p, "num": n, "total": len(parts)})
         for n, p in enumerate(parts)
     )
 
@@ -84,11 +82,11 @@ class Hub:
 
     def __init__(self, post: Callable[[Callable[[], None]], None]) -> None:
         self._post = post  # run a callable on the event loop, from any thread
-        self._inbox: deque[tuple[str, str, bool]] = deque()
+        self._inbox: deque[tuple[str, bytes, bool]] = deque()
         self._lock = threading.Lock()
         self._wake_pending = False
         self.subscribers: dict[str, set[Session]] = {}
-        self.latched: dict[str, str] = {}
+        self.latched: dict[str, bytes] = {}
 
     def on_ros_message(self, topic: str, msg: Any, latched: bool = False) -> None:
         """Called by the adapter in ROS threads: convert once, hand over to the loop."""
@@ -185,7 +183,7 @@ class Session:
         """One frame from the client: parse, validate, act; never raises."""
         op: Any = None
         try:
-            op = json.loads(text)
+            op = orjson.loads(text)
             if not isinstance(op, dict):
                 raise BridgeError("a frame must be a JSON object with an 'op' field")
             name = op.get("op")
@@ -239,14 +237,14 @@ class Session:
     # ------------------------------------------------------------ output
 
     def _reply(self, message: dict) -> None:
-        self.push(Outbox.REPLIES, _dumps(message))
+        self.push(Outbox.REPLIES, dumps(message))
 
     def push(self, key: str, frame: Frame) -> None:
         if not self.closed:
             self.outbox.push(key, frame)
             self._wake()
 
-    def deliver(self, topic: str, frame: str) -> None:
+    def deliver(self, topic: str, frame: bytes) -> None:
         size = self.fragment_size.get(topic, 0)
         if size and len(frame) > size:
             frame = _fragments(frame, size, f"publish:{topic}:{next(self._request_ids)}")
@@ -347,7 +345,6 @@ class Session:
 
     def _call_service(self, op: dict) -> None:
         service = _name(op, "service")
-        op_id = op.get("id")
         if not self.config.service_allowed(service):
             raise BridgeError(f"service {service} is not in the bridge's allow-list")
         args = op.get("args", {})
