@@ -11,7 +11,6 @@ import os
 import socket
 import struct
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from harness import Master, Process, ProcessGroup, free_port, ros_environment, wait_for
@@ -131,8 +130,7 @@ def raw_client() -> Iterator[Callable[..., RawClient]]:
         raw.close()
 
 
-def port_of(url: str) -> int:
-    return int(url.rsplit(":", 1)[1].strip("/").split("/")[0].split("?")[0])
-
-
-REPO = Path(__file__).resolve().parents[1]
+@pytest.fixture(scope="module")
+def bridge_port(bridge: str) -> int:
+    """The port of the module's bridge."""
+    return int(bridge.rstrip("/").rsplit(":", 1)[1])
