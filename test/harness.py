@@ -185,16 +185,28 @@ class ProcessGroup:
 
 
 class Recorder:
-    """Collect the messages published on a topic (a real rospy subscriber)."""
+    """Collect the messages published on a topic (a real rospy subscriber).
 
-    def __init__(self, topic: str, msg_type: type, queue_size: int = 1000) -> None:
+    `accept` keeps only the messages it returns true for: several nodes publish /joint_states,
+    each with its own joints."""
+
+    def __init__(
+        self,
+        topic: str,
+        msg_type: type,
+        queue_size: int = 1000,
+        accept: Callable[[Any], bool] | None = None,
+    ) -> None:
         import rospy
 
         self.messages: list[Any] = []
+        self._accept = accept
         self._lock = threading.Lock()
         self._sub = rospy.Subscriber(topic, msg_type, self._store, queue_size=queue_size)
 
     def _store(self, msg: Any) -> None:
+        if self._accept is not None and not self._accept(msg):
+            return
         with self._lock:
             self.messages.append(msg)
 

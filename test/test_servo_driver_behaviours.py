@@ -26,6 +26,10 @@ def trajectory(seconds: float, **positions: float) -> JointTrajectory:
     return JointTrajectory(joint_names=list(positions), points=[point])
 
 
+def has_arm_joints(msg: JointState) -> bool:
+    return "arm_shoulder" in msg.name
+
+
 def position(states: Recorder, joint: str) -> float:
     last = states.snapshot()[-1]
     return dict(zip(last.name, last.position, strict=True))[joint]
@@ -41,7 +45,7 @@ class Arm:
         self.ros_process = ros_process
         self.board = self.plug_in()
         ros_process("rosrun", "terry", "servo_driver", f"_port:={self.link}")
-        self.states = Recorder("/joint_states", JointState)
+        self.states = Recorder("/joint_states", JointState, accept=has_arm_joints)
         self.diagnostics = Recorder("/diagnostics", DiagnosticArray)
         self.commands = rospy.Publisher("/arm/joint_command", JointTrajectory, queue_size=10)
         self.estop = rospy.Publisher("/estop", Bool, queue_size=1, latch=True)
