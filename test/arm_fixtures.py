@@ -1,5 +1,6 @@
-"""Shared pieces of the arm's real-master tests: the arm brought up once per module by
-launch/arm.launch, the gripper's pose from tf (robot_state_publisher) and the arm's rest."""
+"""Shared pieces of the arm's real-master tests: the arm brought up by launch/arm.launch (once
+per module: `yield from bring_up_arm(...)` in a module-scoped fixture), the gripper's pose from
+tf (robot_state_publisher) and the arm at rest."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from harness import ProcessGroup, Recorder, ros_environment, wait_for
 
 TOLERANCE = 0.002  # m
@@ -49,27 +49,55 @@ class Arm:
         measured = self.joints()
         return all(abs(measured[name] - value) < 2e-3 for name, value in joints.items())
 
-    def send(self, x: float, y: float, z: float, claw: float) -> dict[str, Any]:
-        """Publish on /arm/xyzc; the IK's answer on /arm/ik_status."""
+    def answer_to(self, point: tuple[float, float, float]) -> dict[str, Any]:
+        """The IK's answer on /arm/ik_status to a target (not to an earlier one)."""
         import json
 
-        from std_msgs.msg import Float32MultiArray
-
-        def answer() -> dict[str, Any] | None:  # the answer to this target, not an earlier one
+        def answer() -> dict[str, Any] | None:
             for msg in reversed(self.status.snapshot()):
                 reply = json.loads(msg.data)
-                if reply["target"] and math.dist(reply["target"], (x, y, z)) < 1e-6:
+                if reply["target"] and math.dist(reply["target"], point) < 1e-6:
                     return reply
             return None
 
+        return wait_for(answer, 20, f"the IK's answer to {point} on /arm/ik_status")
+
+    def send(self, x: float, y: float, z: float, claw: float) -> dict[str, Any]:
+        """Publish on /arm/xyzc; the IK's answer on /arm/ik_status."""
+        from std_msgs.msg import Float32MultiArray
+
         self.status.clear()
         self.xyzc.publish(Float32MultiArray(data=[x, y, z, claw]))
-        return wait_for(answer, 20, f"the IK's answer to {(x, y, z)} on /arm/ik_status")
+        return self.answer_to((x, y, z))
+
+    def wait_at_rest(self, answer: dict[str, Any]) -> None:
+        """Until the joints are where the answer sent them (within 2 mm the arm still moves),
+        and tf has caught up with them."""
+        wait_for(lambda: self.settled_at(answer["joints"]), 30, f"the arm at rest: {answer}")
+        settled = self.rospy.Time.now()
+        wait_for(lambda: self._tf_stamp() > settled, 10, "tf from the joints at rest")
+
+    def _tf_stamp(self) -> Any:
+        try:
+            t = self.buffer.lookup_transform("arm_base_link", "gripper_link", self.rospy.Time(0))
+        except Exception:  # tf not there yet
+            return self.rospy.Time(0)
+        return t.header.stamp
+
+
+def maestro_connected(diagnostics: Recorder) -> bool:
+    return any(
+        status.name.startswith("servo_driver")
+        and any(kv.key == "connected" and kv.value == "True" for kv in status.values)
+        for msg in diagnostics.snapshot()
+        for status in msg.status
+    )
 
 
 def bring_up_arm(rospy, ros_master, run_dir, **launch_args: object) -> Iterator[Arm]:
     """Start arm.launch (simulated Maestro) and wait until arm_ik answers; stop it after."""
     import tf2_ros
+    from diagnostic_msgs.msg import DiagnosticArray
     from geometry_msgs.msg import PointStamped
     from sensor_msgs.msg import JointState
     from std_msgs.msg import Float32MultiArray, String
@@ -89,8 +117,11 @@ def bring_up_arm(rospy, ros_master, run_dir, **launch_args: object) -> Iterator[
         rospy.Publisher("/arm/xyzc", Float32MultiArray, queue_size=10),
         rospy.Publisher("/arm/target", PointStamped, queue_size=10),
     )
+    diagnostics = Recorder("/diagnostics", DiagnosticArray)
     try:
         arm.states.wait_count(1, timeout=60)
+        # the servo driver drops commands until it has the Maestro: wait for the link first
+        wait_for(lambda: maestro_connected(diagnostics), 60, "servo_driver connected")
 
         def answers() -> bool:  # the whole chain is up: arm_ik answers and the arm moves
             arm.xyzc.publish(Float32MultiArray(data=[0.15, 0.0, 0.12, 0.0]))
@@ -104,12 +135,6 @@ def bring_up_arm(rospy, ros_master, run_dir, **launch_args: object) -> Iterator[
         raise
     finally:
         del listener
-        for topic in (arm.xyzc, arm.target, arm.states, arm.status):
+        for topic in (arm.xyzc, arm.target, arm.states, arm.status, diagnostics):
             (topic.close if isinstance(topic, Recorder) else topic.unregister)()
         group.stop_all()
-
-
-@pytest.fixture(scope="module")
-def arm(rospy_node, ros_master, tmp_path_factory) -> Iterator[Arm]:
-    """The arm with arm.launch's defaults (reject unreachable targets), once per module."""
-    yield from bring_up_arm(rospy_node, ros_master, tmp_path_factory.mktemp("run"))

@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from arm_fixtures import LEVEL, bring_up_arm
-from harness import wait_for
+from arm_fixtures import LEVEL, TOLERANCE, bring_up_arm
 
 from terry.kinematics import ArmKinematics
 from terry.robot_model import load_robot
@@ -33,6 +32,7 @@ def test_nearest_mode_goes_to_the_nearest_reachable_point_and_says_so(nearest_ar
     assert "moved the target" in answer["reason"]
     adjusted = tuple(answer["adjusted"])
     assert math.dist(adjusted, expected.adjusted) < 1e-6  # float32 targets on the wire
-    wait_for(lambda: nearest_arm.at(adjusted), 30, f"gripper_link at {adjusted}")
-    _, pitch = nearest_arm.gripper_pose()
+    nearest_arm.wait_at_rest(answer)
+    reached, pitch = nearest_arm.gripper_pose()
+    assert math.dist(reached, adjusted) < TOLERANCE
     assert abs(pitch) < LEVEL

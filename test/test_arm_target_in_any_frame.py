@@ -8,16 +8,20 @@ import json
 import math
 
 import pytest
-from arm_fixtures import LEVEL, TOLERANCE
+from arm_fixtures import LEVEL, TOLERANCE, bring_up_arm
 from geometry_msgs.msg import PointStamped
 from harness import wait_for
 from std_msgs.msg import Float32MultiArray
 
 from terry.robot_model import load_robot
 
-pytest_plugins = ["arm_fixtures"]
 ROBOT = load_robot()
 MOUNT = ROBOT.joint_by_child("arm_base_link").origin_xyz  # arm_base_link in base_link
+
+
+@pytest.fixture(scope="module")
+def arm(rospy_node, ros_master, tmp_path_factory):
+    yield from bring_up_arm(rospy_node, ros_master, tmp_path_factory.mktemp("run"))
 
 
 def strict_json(text: str) -> dict:
@@ -51,15 +55,14 @@ def test_point_in_a_tf_frame_reaches_the_gripper_there_with_the_claw_unchanged(a
     answer = strict_json(arm.status.wait_count(1, timeout=20)[-1].data)
     assert answer["ok"], answer
     assert "arm_claw" not in answer["joints"]
-    wait_for(lambda: arm.at(goal), 30, f"gripper_link at {goal}")
+    arm.wait_at_rest(answer)
     point, pitch = arm.gripper_pose()
     assert math.dist(point, goal) < TOLERANCE and abs(pitch) < LEVEL
     assert abs(arm.joints()["arm_claw"] - half_open) < 0.01
 
 
 def test_point_in_an_unknown_frame_moves_nothing_and_says_why(arm):
-    answer = arm.send(0.15, 0.0, 0.12, 0.0)
-    wait_for(lambda: arm.settled_at(answer["joints"]), 30, "the arm at rest")
+    arm.wait_at_rest(arm.send(0.15, 0.0, 0.12, 0.0))
     before = arm.joints()
     arm.status.clear()
     arm.target.publish(point_in("no_such_frame", 0.15, 0.0, 0.1))
