@@ -28,9 +28,13 @@ def bridge_up(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def launch_bridge(group: ProcessGroup, *params: str) -> tuple[Process, int]:
-    """`rosrun terry rosbridge _port:=<free> params...`, once it listens."""
+    """`rosrun terry rosbridge _port:=<free> params...` as node /rosbridge_<port>, once it listens.
+
+    Each bridge has a node name of its own: private params stay on the master after a node exits.
+    """
     port = free_port()
-    process = group.start("rosrun", "terry", "rosbridge", f"_port:={port}", *params)
+    name = f"__name:=rosbridge_{port}"
+    process = group.start("rosrun", "terry", "rosbridge", name, f"_port:={port}", *params)
 
     def listening() -> bool:
         if not process.alive:
@@ -82,14 +86,14 @@ class RawClient:
     def __init__(self, port: int, path: str = "/", headers: dict[str, str] | None = None) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
         key = base64.b64encode(os.urandom(16)).decode()
+        headers = {"Host": f"127.0.0.1:{port}", **(headers or {})}
         lines = [
             f"GET {path} HTTP/1.1",
-            f"Host: 127.0.0.1:{port}",
             "Upgrade: websocket",
             "Connection: Upgrade",
             f"Sec-WebSocket-Key: {key}",
             "Sec-WebSocket-Version: 13",
-            *(f"{k}: {v}" for k, v in (headers or {}).items()),
+            *(f"{k}: {v}" for k, v in headers.items()),
         ]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         response = b""

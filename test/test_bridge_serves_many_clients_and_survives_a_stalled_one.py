@@ -15,8 +15,8 @@ from std_msgs.msg import Int32, String
 pytest_plugins = ["bridge_fixtures"]
 
 
-def bridge_rss_kb() -> int:
-    uri = rosgraph.Master("/pytest").lookupNode("/rosbridge")
+def bridge_rss_kb(port: int) -> int:
+    uri = rosgraph.Master("/pytest").lookupNode(f"/rosbridge_{port}")
     _, _, pid = xmlrpc.client.ServerProxy(uri).getPid("/pytest")
     with open(f"/proc/{pid}/status") as status:
         line = next(line for line in status if line.startswith("VmRSS:"))
@@ -69,7 +69,7 @@ def test_a_stalled_client_does_not_slow_or_bloat_the_bridge(
         return bool(healthy)
 
     wait_for(connected, 30, "the healthy client receiving")
-    rss_before = bridge_rss_kb()
+    rss_before = bridge_rss_kb(bridge_port)
     healthy.clear()
     payload = "x" * 20_000
     count = 3000  # 60 MB in all: far more than the stalled client's socket buffers hold
@@ -79,6 +79,6 @@ def test_a_stalled_client_does_not_slow_or_bloat_the_bridge(
             time.sleep(0.01)
     wait_for(lambda: len(healthy) >= count, 60, f"the healthy client getting all {count}")
     assert [int(m["data"][:5]) for m in healthy] == list(range(count))
-    assert bridge_rss_kb() - rss_before < 40_000  # the stalled client's queue is bounded
+    assert bridge_rss_kb(bridge_port) - rss_before < 40_000  # the stalled client's queue is bounded
     with urllib.request.urlopen(f"http://127.0.0.1:{bridge_port}/health", timeout=10) as r:
         assert json.load(r)["ok"] is True

@@ -56,7 +56,7 @@ def test_params_set_from_roslibpy_reach_ros_and_back(value, bridge, client, rosp
     assert roslibpy.Param(ros, "/bridge_test/other").get(timeout=20) == value
 
 
-def test_get_topics_and_services_list_the_graph(bridge, client, rospy_node):
+def test_get_topics_and_services_list_the_graph(bridge, bridge_port, client, rospy_node):
     publisher = rospy_node.Publisher("/bridge_test/listed", SetBool._request_class, queue_size=1)
     ros = client(bridge)
     topics = wait_for(
@@ -64,6 +64,6 @@ def test_get_topics_and_services_list_the_graph(bridge, client, rospy_node):
     )
     assert "/client_count" in topics
     assert ros.get_topic_type("/bridge_test/listed") == "std_srvs/SetBoolRequest"
-    assert "/rosbridge/get_loggers" in ros.get_services()
-    assert "/rosbridge" in ros.get_nodes()
+    assert f"/rosbridge_{bridge_port}/get_loggers" in ros.get_services()
+    assert f"/rosbridge_{bridge_port}" in ros.get_nodes()
     publisher.unregister()
