@@ -26,6 +26,7 @@ import numpy as np
 from terry.robot_model import ARM_JOINTS, ArmGeometry, JointSpec, RobotModel, arm_geometry
 
 PITCH_JOINTS = ARM_JOINTS[:4]
+_YAW, _SHOULDER, _ELBOW, _WRIST, _CLAW = ARM_JOINTS
 _TOLERANCE = 1e-9  # rad: rounding allowed at a joint limit
 _ON_AXIS = 1e-6  # m: closer than this to the yaw axis, the yaw is undefined
 _CHUNK = 16384  # targets per step of the batch solver
@@ -191,18 +192,23 @@ class ArmKinematics:
                 target=target,
             )
         shoulder, elbow = planar
-        values = (yaw, shoulder, elbow, pitch - shoulder - elbow)
+        wrist = pitch - shoulder - elbow
         lo, hi = self._lo, self._hi
-        for i in (1, 2, 3):
-            if not lo[i] <= values[i] <= hi[i]:
-                if nearest:
-                    return self._nearest(target, pitch, claw_value)
-                return IkResult(
-                    Status.JOINT_LIMIT, _limit_text(self._specs[i], values[i]), target=target
-                )
-        joints = dict(zip(PITCH_JOINTS, values))  # noqa: B905 - both have four
-        joints["arm_claw"] = claw_value
-        return IkResult(Status.OK, "", joints, target)
+        if lo[1] <= shoulder <= hi[1] and lo[2] <= elbow <= hi[2] and lo[3] <= wrist <= hi[3]:
+            joints = {
+                _YAW: yaw,
+                _SHOULDER: shoulder,
+                _ELBOW: elbow,
+                _WRIST: wrist,
+                _CLAW: claw_value,
+            }
+            return IkResult(Status.OK, "", joints, target)
+        if nearest:
+            return self._nearest(target, pitch, claw_value)
+        index, value = next(
+            (i, v) for i, v in ((1, shoulder), (2, elbow), (3, wrist)) if not lo[i] <= v <= hi[i]
+        )
+        return IkResult(Status.JOINT_LIMIT, _limit_text(self._specs[index], value), target=target)
 
     # Nearest reachable point ----------------------------------------------------------------
     def _nearest(
