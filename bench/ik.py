@@ -48,7 +48,7 @@ def error_of(joints: list[float], target: np.ndarray) -> tuple[float, float]:
 
 def time_each(solve, targets: np.ndarray) -> tuple[list[float], list[tuple[float, float]]]:
     seconds, errors = [], []
-    for target in targets:
+    for target in targets.tolist():  # plain floats, as a node passes them (not numpy scalars)
         start = time.perf_counter()
         joints = solve(target)
         seconds.append(time.perf_counter() - start)
