@@ -130,5 +130,9 @@ def status_of(result: IkResult, joints: dict[str, float]) -> dict[str, object]:
 
 def main() -> None:
     rospy.init_node("arm_ik")
-    ArmIk()
+    try:
+        ArmIk()
+    except ValueError as error:  # a bad parameter: say which, and stop
+        rospy.logfatal("arm_ik cannot start: %s", error)
+        raise SystemExit(1) from None
     rospy.spin()
