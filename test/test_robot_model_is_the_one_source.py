@@ -80,3 +80,23 @@ def test_calibration_that_cannot_reach_a_limit_is_refused(tmp_path):
                                 "arm_base_yaw: {channel: 0, center_us: 1900"))  # fmt: skip
     with pytest.raises(LimitError, match="arm_base_yaw"):
         load_calibration(bad, ROBOT)
+
+
+def test_every_movable_joint_has_velocity_and_effort_limits_and_bounds_unless_continuous():
+    for joint in (j for j in ROBOT.joints.values() if j.movable):
+        assert 0 < joint.velocity < math.inf and 0 < joint.effort < math.inf, joint.name
+        if joint.type == "continuous":
+            assert (joint.lower, joint.upper) == (-math.inf, math.inf), joint.name
+        else:
+            assert -math.inf < joint.lower < joint.upper < math.inf, joint.name
+
+
+@pytest.mark.parametrize("frame", ["camera_depth_optical_frame", "camera_rgb_optical_frame"])
+def test_kinect_optical_frames_look_along_z_as_rep_103_says(frame):
+    joint = ROBOT.joint_by_child(frame)
+    assert joint.origin_rpy == pytest.approx((-math.pi / 2, 0.0, -math.pi / 2), abs=1e-6)
+
+
+def test_the_default_model_is_loaded_once_and_carries_its_urdf_text():
+    assert load_robot() is load_robot(URDF) is ROBOT
+    assert ROBOT.urdf_text == URDF.read_text()
