@@ -110,8 +110,9 @@ def to_ros(url: str, kind: str, count: int) -> tuple[float, int]:
     return received / elapsed, count - received
 
 
-def from_ros(url: str, kind: str, count: int) -> tuple[float, int]:
-    """rospy publishes `count` messages as fast as it can; (msg/s received by roslibpy, lost)."""
+def from_ros(url: str, kind: str, count: int) -> tuple[float, int, float]:
+    """rospy publishes `count` messages as fast as it can: (msg/s received by roslibpy, lost,
+    msg/s of rospy's own publish loop, the most the receiving end can see)."""
     topic, cls, make = KINDS[kind]
     topic = f"{topic}_out"
     pub = rospy.Publisher(topic, cls, queue_size=100000)
@@ -126,12 +127,13 @@ def from_ros(url: str, kind: str, count: int) -> tuple[float, int]:
     start = time.perf_counter()
     for msg in msgs:
         pub.publish(msg)
+    publish_rate = count / (time.perf_counter() - start)
     wait_until(lambda: len(got) >= count, 10 + count / 1000)
     received = len(got)
     elapsed = (got[-1] if got else time.perf_counter()) - start
     ros.close()
     pub.unregister()
-    return received / elapsed, count - received
+    return received / elapsed, count - received, publish_rate
 
 
 def round_trip(url: str, kind: str, count: int) -> list[float]:
@@ -286,7 +288,7 @@ def run(url: str, count: int, rtt_count: int) -> None:
     for kind in ("small", "large"):
         n = count if kind == "small" else count // 2
         rate_in, lost_in = to_ros(url, kind, n)
-        rate_out, lost_out = from_ros(url, kind, n)
+        rate_out, lost_out, publish_rate = from_ros(url, kind, n)
         ceil_in, ceil_out = ceiling_send(kind, n), ceiling_receive(kind, n)
         times = round_trip(url, kind, rtt_count)
         median, p95, p99 = (
@@ -301,7 +303,8 @@ def run(url: str, count: int, rtt_count: int) -> None:
         )
         print(
             f"  rospy -> roslibpy : {rate_out:8.0f} msg/s  lost {lost_out:5d}   "
-            f"client ceiling {ceil_out:8.0f} msg/s  ratio {rate_out / ceil_out:.2f}"
+            f"client ceiling {ceil_out:8.0f} msg/s  ratio {rate_out / ceil_out:.2f}   "
+            f"rospy publish loop {publish_rate:6.0f} msg/s"
         )
         print(
             f"  round trip        : median {median:.2f} ms  p95 {p95:.2f} ms  p99 {p99:.2f} ms"

@@ -145,22 +145,32 @@ class BridgeServer:
             self.on_clients_changed(len(self.sessions))
 
     async def _write(self, ws: ServerConnection, session: Session, wake: asyncio.Event) -> None:
+        """Send what the Outbox lets go, up to _BATCH frames per write to the socket."""
         outbox, loop = session.outbox, self.loop
         try:
             while True:
-                frame = outbox.pop(loop.time())
-                if frame is None:
+                now = loop.time()
+                batch = []
+                while len(batch) < _BATCH and (frame := outbox.pop(now)) is not None:
+                    batch.append(frame)
+                if not batch:
                     wake.clear()
                     due = outbox.next_due()
-                    timeout = None if due is None else max(0.0, due - loop.time())
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wake.wait(), timeout)
+                    if due is None:
+                        await wake.wait()
+                    else:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(wake.wait(), max(0.0, due - now))
                     continue
-                if isinstance(frame, bytes):
-                    await ws.send(frame, text=True)
-                else:
-                    for part in frame:
-                        await ws.send(part, text=True)
+                # One write (and one flow-control wait) for the whole batch: websockets' own
+                # send() does the same per message (websockets is pinned in requirements).
+                async with ws.send_context():
+                    for frame in batch:
+                        if isinstance(frame, bytes):
+                            ws.protocol.send_text(frame)
+                        else:
+                            for part in frame:
+                                ws.protocol.send_text(part)
         except ConnectionClosed:
             pass
 

@@ -465,10 +465,13 @@ def _text(op: dict, key: str) -> str:
     return value
 
 
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_~")
+
+
 def _name(op: dict, key: str) -> str:
     """A graph name (topic or service), made global."""
     value = _text(op, key)
-    if not all(c.isalnum() or c in "/_~" for c in value):
+    if not _NAME_CHARS.issuperset(value):
         raise BridgeError(f"{op.get('op')}: {value!r:.80} is not a valid ROS name")
     return value if value.startswith("/") else "/" + value
 
