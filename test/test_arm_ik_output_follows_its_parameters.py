@@ -24,7 +24,7 @@ def ik(rospy_node, ros_process):
     outputs = Recorder("/ik_test/out", JointTrajectory)
     status = Recorder("/arm/ik_status", String)
     node = ros_process(
-        "rosrun", "terry", "arm_ik", "_pitch:=0.2", "_move_time:=1.5",
+        "rosrun", "terry", "arm_ik", "_pitch:=0.2", "_move_time:=1.5", "_unreachable:=reject",
         "_output_topic:=/ik_test/out",
     )  # fmt: skip
     publisher = rospy_node.Publisher("/arm/xyzc", Float32MultiArray, queue_size=10)
@@ -63,7 +63,8 @@ def test_trajectory_names_the_arm_joints_holds_the_pitch_and_takes_the_move_time
 )
 def test_refused_target_publishes_no_trajectory_and_the_node_stays_up(ik, rospy_node, data):
     publish, outputs, node = ik
-    assert publish(data)["ok"] is False
+    answer = publish(data)
+    assert answer["ok"] is False, answer
     assert publish([0.16, 0.0, 0.1, 0.0])["ok"]  # and it still answers
     outputs.wait_count(1, timeout=20)
     rospy_node.sleep(0.5)  # a trajectory for the refused target would be here by now
@@ -78,5 +79,8 @@ def test_refused_target_publishes_no_trajectory_and_the_node_stays_up(ik, rospy_
 )
 def test_bad_parameter_stops_the_node_naming_it(rospy_node, ros_process, param, words):
     node = ros_process("rosrun", "terry", "arm_ik", param)
-    assert node.wait(60) != 0
-    assert words in node.output()
+    try:
+        assert node.wait(60) != 0
+        assert words in node.output()
+    finally:  # private parameters outlive the node on this shared master
+        rospy_node.delete_param("/arm_ik")
