@@ -117,9 +117,13 @@ def test_map_frame_starts_at_the_start_pose_without_localisation(bench):
     assert (found.x, found.y, found.yaw) == pytest.approx((START.x, START.y, START.yaw))
 
 
-def test_wheels_move_the_robot_until_it_meets_a_wall(bench):
+def test_wheels_move_the_robot_until_it_meets_a_wall_and_bad_angles_move_nothing(bench):
     _, _, wheels, _, truth, _ = bench
     geometry = drive_geometry(load_robot())
+    wheels.positions.update(left_wheel_joint=math.nan, right_wheel_joint=5.0)  # a broken plant
+    truth.clear()
+    truth.wait_count(5)
+    assert true_pose(truth) == START, "non-finite wheel angles move nothing"
     wheels.positions.update(
         left_wheel_joint=1.0 / geometry.wheel_radius, right_wheel_joint=1.0 / geometry.wheel_radius
     )  # 1 m ahead
