@@ -185,3 +185,27 @@ def test_missing_header_is_stamped_with_ros_time(bridge, client, rospy_node):
     assert msg.header.stamp >= before
     assert msg.orientation.w == 1.0
     recorder.close()
+
+
+def test_fragment_size_splits_a_large_message_into_fragments_that_rejoin(bridge, rospy_node):
+    import json
+
+    from websockets.sync.client import connect
+
+    type_name, data, message = CASES["scan"]
+    topic = "/bridge_test/out/fragmented"
+    publisher = rospy_node.Publisher(topic, LaserScan, latch=True, queue_size=1)
+    publisher.publish(message)
+    subscribe = {"op": "subscribe", "topic": topic, "type": type_name, "fragment_size": 1000}
+    with connect(bridge, open_timeout=20) as ws:
+        ws.send(json.dumps(subscribe))
+        fragments = [json.loads(ws.recv(timeout=30))]
+        total = fragments[0]["total"]
+        fragments += [json.loads(ws.recv(timeout=30)) for _ in range(total - 1)]
+    assert total > 5
+    assert [f["num"] for f in fragments] == list(range(total))
+    assert all(f["op"] == "fragment" and len(f["data"]) <= 1000 for f in fragments)
+    whole = json.loads("".join(f["data"] for f in fragments))
+    assert whole["op"] == "publish"
+    assert whole["msg"]["ranges"] == RANGES
+    publisher.unregister()
