@@ -7,6 +7,7 @@ durations as {secs, nsecs}, uint8[] as base64, NaN/inf as null), not by the brid
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import genpy
@@ -17,6 +18,7 @@ from harness import Recorder, wait_for
 from sensor_msgs.msg import CompressedImage, Imu, LaserScan
 from std_msgs.msg import Float32MultiArray, Header
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
+from websockets.sync.client import connect
 
 pytest_plugins = ["bridge_fixtures"]
 
@@ -188,11 +190,7 @@ def test_missing_header_is_stamped_with_ros_time(bridge, client, rospy_node):
 
 
 def test_fragment_size_splits_a_large_message_into_fragments_that_rejoin(bridge, rospy_node):
-    import json
-
-    from websockets.sync.client import connect
-
-    type_name, data, message = CASES["scan"]
+    type_name, _, message = CASES["scan"]
     topic = "/bridge_test/out/fragmented"
     publisher = rospy_node.Publisher(topic, LaserScan, latch=True, queue_size=1)
     publisher.publish(message)
