@@ -5,7 +5,8 @@
     bench/bridge.py                               (starts a roscore and Terry's bridge itself)
 
 Small messages: std_msgs/Float32MultiArray[4] (/arm/xyzc); large: a 640-point LaserScan.
-Directions: roslibpy -> rospy, rospy -> roslibpy, and the round trip roslibpy -> ROS -> roslibpy.
+Directions: roslibpy -> rospy, rospy -> roslibpy (rospy in a process of its own, so that the two
+client libraries do not share one GIL), and the round trip roslibpy -> ROS -> roslibpy.
 The peer run in the same process is the client library's own ceiling: roslibpy against a
 WebSocket endpoint that only counts (or only sends prepared frames), so the ratio shows how much
 of the client's speed a bridge leaves. The reference server's figures (rosbridge_suite 0.11.17 on
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "test"))
 
+import rosgraph  # noqa: E402
 import roslibpy  # noqa: E402
 import rospy  # noqa: E402
 from sensor_msgs.msg import LaserScan  # noqa: E402
@@ -85,55 +87,88 @@ def connect(url: str) -> roslibpy.Ros:
 # ------------------------------------------------------------------ bridge measurements
 
 
+def rospy_peer(role: str, topic: str, kind: str, count: int) -> None:
+    """In a process of its own (so it shares no GIL with roslibpy): rospy's end of a run.
+
+    publisher: wait for a subscriber, publish `count` messages as fast as rospy can.
+    subscriber: count messages until `count` arrived (or 30 s of silence).
+    Prints one JSON line: the publish loop's rate, or the arrival times' first/last and count.
+    """
+    _, cls, make = KINDS[kind]
+    rospy.init_node(f"bench_{role}", anonymous=True, disable_signals=True)
+    if role == "publisher":
+        pub = rospy.Publisher(topic, cls, queue_size=count)
+        wait_until(lambda: pub.get_num_connections() > 0, 30)
+        time.sleep(0.5)
+        msgs = [make(i) for i in range(count)]
+        start = time.perf_counter()
+        for msg in msgs:
+            pub.publish(msg)
+        print(json.dumps({"rate": count / (time.perf_counter() - start)}), flush=True)
+        time.sleep(2)  # let the queue drain before the connection goes
+        return
+    got: list[float] = []
+    rospy.Subscriber(topic, cls, lambda m: got.append(time.perf_counter()), queue_size=count)
+    print(json.dumps({"ready": True}), flush=True)
+    last = -1
+    while len(got) < count:
+        time.sleep(1 if got else 0.05)
+        if got and len(got) == last:
+            break
+        last = len(got)
+    print(json.dumps({"count": len(got), "first": got[0], "last": got[-1]}), flush=True)
+
+
+def peer_process(role: str, topic: str, kind: str, count: int) -> subprocess.Popen:
+    argv = [sys.executable, __file__, "--peer", role, topic, kind, str(count)]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+
+
 def to_ros(url: str, kind: str, count: int) -> tuple[float, int]:
     """roslibpy publishes `count` messages as fast as it can; (msg/s received by rospy, lost)."""
     topic, cls, make = KINDS[kind]
     topic = f"{topic}_in"
-    got = []
-    sub = rospy.Subscriber(topic, cls, lambda m: got.append(time.perf_counter()), queue_size=100000)
+    peer = peer_process("subscriber", topic, kind, count)
+    json.loads(peer.stdout.readline())  # subscribed
     ros = connect(url)
     pub = roslibpy.Topic(ros, topic, cls._type, queue_size=1000)
-    payload = [plain(make(i)) for i in range(count)]
+    payload = [roslibpy.Message(plain(make(i))) for i in range(count)]
     pub.advertise()
-    warm = roslibpy.Message(payload[0])
-    wait_until(lambda: (pub.publish(warm), time.sleep(0.05), got)[2], 20)
-    time.sleep(0.3)
-    got.clear()
-    start = time.perf_counter()
+    master = rosgraph.Master("/bench")
+    wait_until(lambda: _connected(master, topic), 30)
+    time.sleep(1.5)  # past the bridge's replay window: nothing is sent twice
     for data in payload:
-        pub.publish(roslibpy.Message(data))
-    wait_until(lambda: len(got) >= count, 10 + count / 1000)
-    received = len(got)
-    elapsed = (got[-1] if got else time.perf_counter()) - start
+        pub.publish(data)
+    result = json.loads(peer.stdout.readline())
+    peer.wait(10)
     ros.close()
-    sub.unregister()
-    return received / elapsed, count - received
+    return (result["count"] - 1) / (result["last"] - result["first"]), count - result["count"]
+
+
+def _connected(master, topic: str) -> bool:
+    publishers, subscribers, _ = master.getSystemState()
+    return any(name == topic for name, _ in publishers) and any(
+        name == topic for name, _ in subscribers
+    )
 
 
 def from_ros(url: str, kind: str, count: int) -> tuple[float, int, float]:
     """rospy publishes `count` messages as fast as it can: (msg/s received by roslibpy, lost,
     msg/s of rospy's own publish loop, the most the receiving end can see)."""
-    topic, cls, make = KINDS[kind]
+    topic, cls, _ = KINDS[kind]
     topic = f"{topic}_out"
-    pub = rospy.Publisher(topic, cls, queue_size=100000)
     ros = connect(url)
     got = []
     sub = roslibpy.Topic(ros, topic, cls._type, queue_length=count)
     sub.subscribe(lambda m: got.append(time.perf_counter()))
-    msgs = [make(i) for i in range(count)]
-    wait_until(lambda: (pub.publish(msgs[0]), time.sleep(0.05), got)[2], 20)
-    time.sleep(0.3)
-    got.clear()
-    start = time.perf_counter()
-    for msg in msgs:
-        pub.publish(msg)
-    publish_rate = count / (time.perf_counter() - start)
+    peer = peer_process("publisher", topic, kind, count)
+    publish_rate = json.loads(peer.stdout.readline())["rate"]
     wait_until(lambda: len(got) >= count, 10 + count / 1000)
+    peer.wait(10)
     received = len(got)
-    elapsed = (got[-1] if got else time.perf_counter()) - start
     ros.close()
-    pub.unregister()
-    return received / elapsed, count - received, publish_rate
+    rate = (received - 1) / (got[-1] - got[0]) if received > 1 else 0.0
+    return rate, count - received, publish_rate
 
 
 def round_trip(url: str, kind: str, count: int) -> list[float]:
@@ -253,7 +288,12 @@ def main() -> None:
     parser.add_argument("url", nargs="?", help="bridge URL (default: start roscore and ours)")
     parser.add_argument("--count", type=int, default=5000, help="messages per throughput run")
     parser.add_argument("--rtt", type=int, default=1000, help="round trips per latency run")
+    parser.add_argument("--peer", nargs=4, help=argparse.SUPPRESS)  # internal: rospy_peer()
     args = parser.parse_args()
+    if args.peer:
+        role, topic, kind, count = args.peer
+        rospy_peer(role, topic, kind, int(count))
+        return
     processes: list[subprocess.Popen] = []
     url = args.url
     if url is None:

@@ -93,7 +93,7 @@ class BridgeServer:
             self.config.port,
             process_request=self._admit,
             max_size=self.config.max_message_bytes,
-            max_queue=64,
+            max_queue=16,
             write_limit=256 * 1024,
             compression="deflate" if self.config.compression else None,
             ping_interval=self.config.ping_interval or None,
