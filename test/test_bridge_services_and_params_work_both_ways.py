@@ -67,3 +67,12 @@ def test_get_topics_and_services_list_the_graph(bridge, bridge_port, client, ros
     assert f"/rosbridge_{bridge_port}/get_loggers" in ros.get_services()
     assert f"/rosbridge_{bridge_port}" in ros.get_nodes()
     publisher.unregister()
+
+
+def test_message_details_describe_nested_types(bridge, client, rospy_node):
+    typedefs = client(bridge).get_message_details("sensor_msgs/Imu")["typedefs"]
+    imu = typedefs[0]
+    assert imu["type"] == "sensor_msgs/Imu"
+    assert imu["fieldtypes"][imu["fieldnames"].index("orientation_covariance")] == "float64"
+    assert imu["fieldarraylen"][imu["fieldnames"].index("orientation_covariance")] == 9
+    assert {"std_msgs/Header", "geometry_msgs/Quaternion"} <= {t["type"] for t in typedefs}

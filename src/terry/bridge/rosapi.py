@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from terry.bridge.config import BridgeConfig
+from terry.bridge.convert import ConversionError, message_class, service_class
 from terry.bridge.session import BridgeError
 
 # request fields in order, for clients that send args as a list
@@ -36,6 +37,27 @@ FIELDS = {
     "get_param_names": [],
     "search_param": ["name"],
     "get_time": [],
+    "message_details": ["type"],
+    "service_request_details": ["type"],
+    "service_response_details": ["type"],
+}
+_PRIMITIVES = {
+    "bool",
+    "int8",
+    "uint8",
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+    "int64",
+    "uint64",
+    "float32",
+    "float64",
+    "string",
+    "time",
+    "duration",
+    "byte",
+    "char",
 }
 
 
@@ -173,3 +195,53 @@ class Rosapi:
     def search_param(self, name: str = "") -> dict:
         found = self.master.searchParam(name)
         return {"global_name": found if found and self.config.param_allowed(found) else ""}
+
+    # ---------------------------------------------------------------- type definitions
+
+    def message_details(self, type: str = "") -> dict:
+        return {"typedefs": _typedefs(_known(message_class, type))}
+
+    def service_request_details(self, type: str = "") -> dict:
+        return {"typedefs": _typedefs(_known(service_class, type)._request_class)}
+
+    def service_response_details(self, type: str = "") -> dict:
+        return {"typedefs": _typedefs(_known(service_class, type)._response_class)}
+
+
+def _known(lookup: Callable[[str], Any], name: str) -> Any:
+    try:
+        return lookup(name)
+    except ConversionError as exc:
+        raise BridgeError(str(exc)) from None
+
+
+def _typedefs(root: type) -> list[dict]:
+    """rosapi's TypeDef list: the type, then every message type inside it, once each."""
+    result, seen, todo = [], set(), [root]
+    while todo:
+        cls = todo.pop(0)
+        if cls._type in seen:
+            continue
+        seen.add(cls._type)
+        names, types, lengths = [], [], []
+        for slot, kind in zip(cls.__slots__, cls._slot_types, strict=True):
+            base, _, size = kind.partition("[")
+            base = "std_msgs/Header" if base == "Header" else base
+            names.append(slot)
+            types.append(base)
+            lengths.append(-1 if not size else int(size[:-1] or 0))
+            if base not in _PRIMITIVES:
+                todo.append(message_class(base))
+        constants = [c for c in dir(cls) if c.isupper() and not c.startswith("_")]
+        result.append(
+            {
+                "type": cls._type,
+                "fieldnames": names,
+                "fieldtypes": types,
+                "fieldarraylen": lengths,
+                "examples": ["" for _ in names],
+                "constnames": constants,
+                "constvalues": [str(getattr(cls, c)) for c in constants],
+            }
+        )
+    return result
