@@ -160,3 +160,22 @@ def test_unplugged_board_is_reported_and_reconnected_without_restart(arm):
     assert reconnects == "1"
     arm.commands.publish(trajectory(0.5, arm_shoulder=1.1))
     wait_for(lambda: settled_at(arm.states, "arm_shoulder", 1.1), 15, "moving after replug")
+
+
+def test_command_sent_before_the_board_answers_is_carried_out_once_it_does(
+    rospy_node, ros_process, run_dir
+):
+    link = str(run_dir / "maestro")
+    ros_process("rosrun", "terry", "servo_driver", f"_port:={link}", "_reconnect_period:=0.3")
+    states = Recorder("/joint_states", JointState, accept=has_arm_joints)
+    early = rospy_node.Publisher("/arm/joint_command", JointTrajectory, queue_size=1, latch=True)
+    try:
+        early.publish(trajectory(0.5, arm_shoulder=0.9))
+        wait_for(lambda: early.get_num_connections() > 0, 30, "the driver subscribed")
+        rospy_node.sleep(1.0)  # the driver has the command but no board yet
+        assert not states.messages
+        ros_process("rosrun", "terry", "sim_maestro", f"_link:={link}")
+        wait_for(lambda: settled_at(states, "arm_shoulder", 0.9), 30, "the early command done")
+    finally:
+        early.unregister()
+        states.close()

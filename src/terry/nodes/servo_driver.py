@@ -37,6 +37,7 @@ class ServoDriver:
         self.player = TrajectoryPlayer(self.joints, home)
         self.measured: dict[str, float] = dict(home)
         self.limp = True  # a Maestro starts with no pulses until told otherwise
+        self.commanded_while_down = False  # a trajectory came before the board answered
         self.estopped = False
         self.error_bits = 0
         self.link_error = ""
@@ -66,6 +67,7 @@ class ServoDriver:
             return
         with self._lock:
             now = rospy.get_time()
+            self.commanded_while_down |= not self.bus.connected
             if self.limp:  # limp servos are where they were left: start from there
                 self.player.hold(self.measured)
                 self.limp = False
@@ -128,9 +130,11 @@ class ServoDriver:
         except LinkDown as error:
             self._lost(error)
             return False
-        self.limp = all(a is None for a in angles.values())
         self.measured.update({n: a for n, a in angles.items() if a is not None})
-        self.player.hold(self.measured)
+        if not self.commanded_while_down:  # else carry out what was asked while waiting
+            self.limp = all(a is None for a in angles.values())
+            self.player.hold(self.measured)
+        self.commanded_while_down = False
         self.link_error = ""
         rospy.loginfo("Maestro connected on %s", self.bus.port)
         return True
