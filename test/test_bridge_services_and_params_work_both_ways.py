@@ -76,3 +76,15 @@ def test_message_details_describe_nested_types(bridge, client, rospy_node):
     assert imu["fieldtypes"][imu["fieldnames"].index("orientation_covariance")] == "float64"
     assert imu["fieldarraylen"][imu["fieldnames"].index("orientation_covariance")] == 9
     assert {"std_msgs/Header", "geometry_msgs/Quaternion"} <= {t["type"] for t in typedefs}
+
+
+def test_concurrent_rosapi_calls_all_succeed(bridge, client, rospy_node):
+    rospy_node.set_param("/bridge_test/concurrent", 42)
+    ros = client(bridge)
+    results, failures = [], []
+    for _ in range(10):
+        ros.get_topics(callback=results.append, errback=failures.append)
+        ros.get_param("/bridge_test/concurrent", callback=results.append, errback=failures.append)
+    wait_for(lambda: len(results) + len(failures) == 20, 30, "20 answers")
+    assert failures == []
+    assert results.count(42) == 10

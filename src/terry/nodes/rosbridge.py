@@ -61,13 +61,23 @@ class _Advertised:
         self.timer: threading.Timer | None = None
 
 
+class _PerThreadMaster(threading.local):
+    """rosgraph.Master for the calling thread (its XML-RPC connection is not thread-safe)."""
+
+    def __init__(self, caller_id: str) -> None:
+        self.master = rosgraph.Master(caller_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.master, name)
+
+
 class RosAdapter:
     """The bridge's RosPort on rospy: shared publishers/subscribers, services, rosapi."""
 
     def __init__(self, config: BridgeConfig) -> None:
         self.config = config
         self.hub: Hub | None = None
-        self.master = rosgraph.Master(rospy.get_name())
+        self.master = _PerThreadMaster(rospy.get_name())
         self.rosapi = Rosapi(self.master, config, self._service_type, rospy.Time.now)
         self._lock = threading.Lock()
         self._publishers: dict[str, _Advertised] = {}
