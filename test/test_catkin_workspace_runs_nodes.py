@@ -50,7 +50,7 @@ def test_workspace_python_imports_terry_from_devel_space(workspace):
     assert Path(imported.stdout.strip()).resolve() == REPO / "package.xml"
 
 
-@pytest.mark.parametrize("launch_file", ["sim.launch", "arm.launch", "description.launch"])
+@pytest.mark.parametrize("launch_file", ["sim.launch", "terry.launch", "arm.launch", "dashboard.launch"])
 def test_roslaunch_resolves_launch_files_from_the_workspace(workspace, launch_file):
     ws, env = workspace
     listed = bash(f"source devel/setup.bash && roslaunch --nodes terry {launch_file}", ws, env)

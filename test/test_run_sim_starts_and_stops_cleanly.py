@@ -3,9 +3,11 @@ up with its own ROS master, the arm answers `rostopic pub`, and Ctrl-C leaves no
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import urllib.request
 import xmlrpc.client
 
 from harness import REPO, Process, free_port, ros_environment, wait_for
@@ -22,7 +24,12 @@ def published_topics(uri: str) -> set[str]:
 def test_run_sim_comes_up_moves_the_arm_and_stops_on_ctrl_c(tmp_path):
     uri = f"http://localhost:{free_port()}/"  # no master there: roslaunch starts its own
     env = ros_environment(uri, tmp_path / "ros_home", tmp_path)
-    sim = Process([str(REPO / "run"), "sim"], env, tmp_path / "run-sim.log")
+    http_port, bridge_port = free_port(), free_port()  # a developer's ./run sim may hold 8080
+    sim = Process(
+        [str(REPO / "run"), "sim", f"http_port:={http_port}", f"bridge_port:={bridge_port}"],
+        env,
+        tmp_path / "run-sim.log",
+    )
     try:
         expected = {"/joint_states", "/tf", "/scan", "/arm/ik_status"}
         wait_for(
@@ -41,12 +48,22 @@ def test_run_sim_comes_up_moves_the_arm_and_stops_on_ctrl_c(tmp_path):
             env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert '\\"ok\\": true' in echo.stdout or '"ok": true' in echo.stdout, echo.stdout
+        health = wait_for(lambda: fetch(f"http://127.0.0.1:{http_port}/health"), 60, "dashboard")
+        assert json.loads(health)["bridge"], health
 
         sim.signal_group(signal.SIGINT)  # Ctrl-C in the terminal reaches the whole group
         assert sim.wait(60) == 0, sim.output()[-3000:]
         wait_for(lambda: not group_alive(sim.popen.pid), 30, "every process of ./run sim gone")
     finally:
         sim.stop()
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except (OSError, ValueError):
+        return None
 
 
 def group_alive(pgid: int) -> bool:
