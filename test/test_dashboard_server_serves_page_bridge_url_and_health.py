@@ -73,3 +73,22 @@ def test_non_loopback_address_without_token_refuses_to_start(ros_process, monkey
     process = ros_process("rosrun", "terry", "dashboard_server", "--address", "0.0.0.0")
     assert process.wait(60) != 0
     assert "without an access token" in process.output()
+
+
+def test_health_says_so_when_ros_and_the_bridge_are_down(ros_process):
+    http = free_port()
+    dead = f"http://localhost:{free_port()}/"
+    ros_process(
+        "rosrun",
+        "terry",
+        "dashboard_server",
+        "--port",
+        str(http),
+        "--bridge-port",
+        str(free_port()),
+        env={"ROS_MASTER_URI": dead},
+    )
+    wait_for(lambda: get(f"http://127.0.0.1:{http}/health")[0], 60, "the dashboard answering")
+    status, body = get(f"http://127.0.0.1:{http}/health")
+    assert status == 503
+    assert json.loads(body) == {"ros": False, "bridge": False, "master_uri": dead}
