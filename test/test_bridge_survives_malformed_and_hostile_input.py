@@ -178,3 +178,12 @@ def test_a_flood_of_bad_publishes_leaves_others_served(bridge, watcher):
         while json.loads(ws.recv(timeout=60)).get("id") != "ping":
             pass
     watcher(5)
+
+
+def test_a_connection_flood_is_capped_at_max_clients(start_bridge, raw_client):
+    _, port = start_bridge("_max_clients:=5")
+    first = [raw_client(port) for _ in range(5)]
+    assert [raw.status for raw in first] == [101] * 5
+    assert raw_client(port).status == 403
+    first[0].close()
+    wait_for(lambda: raw_client(port).status == 101, 30, "a place freed by a client leaving")
