@@ -25,6 +25,8 @@ from terry.servo_bus import LinkDown, ServoBus
 from terry.servo_calibration import LimitError, load_calibration
 from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
 
+STARTUP_GRACE = 5.0  # s: a board (or its simulation) still starting is not yet an error
+
 
 class ServoDriver:
     def __init__(self) -> None:
@@ -41,8 +43,9 @@ class ServoDriver:
         self.estopped = False
         self.error_bits = 0
         self.link_error = ""
+        self.reported = ""  # the link error last logged, so each is logged once
         self._lock = threading.Lock()
-        self._next_connect = rospy.get_time()
+        self.started = self._next_connect = rospy.get_time()
         self.reconnect_period = rospy.get_param("~reconnect_period", 1.0)
         self.states = rospy.Publisher("/joint_states", JointState, queue_size=10)
         self.diagnostics = rospy.Publisher("/diagnostics", DiagnosticArray, queue_size=2)
@@ -135,14 +138,20 @@ class ServoDriver:
             self.limp = all(a is None for a in angles.values())
             self.player.hold(self.measured)
         self.commanded_while_down = False
-        self.link_error = ""
+        self.link_error = self.reported = ""
         rospy.loginfo("Maestro connected on %s", self.bus.port)
         return True
 
     def _lost(self, error: LinkDown) -> None:
-        if str(error) != self.link_error:
-            rospy.logerr("%s; retrying every %.1f s", error, self.reconnect_period)
-        self.link_error = str(error)
+        """Say once what is wrong; a board still starting up is not an error yet."""
+        message = str(error)
+        if rospy.get_time() < self.started + STARTUP_GRACE and not self.bus.reconnects:
+            if not self.link_error:
+                rospy.loginfo("waiting for the Maestro on %s", self.bus.port)
+        elif message != self.reported:
+            rospy.logerr("%s; retrying every %.1f s", message, self.reconnect_period)
+            self.reported = message
+        self.link_error = message
 
     def publish_diagnostics(self, _event=None) -> None:
         with self._lock:
