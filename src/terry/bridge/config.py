@@ -43,7 +43,7 @@ class BridgeConfig:
     client_queue_bytes: int = 16_000_000
     max_clients: int = 200
     max_subscriptions_per_client: int = 500
-    max_pending_service_calls: int = 16
+    max_pending_service_calls: int = 64
     service_timeout: float = 10.0
     unregister_timeout: float = 10.0
     ping_interval: float = 20.0
