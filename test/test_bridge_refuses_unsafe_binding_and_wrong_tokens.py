@@ -43,6 +43,11 @@ def test_token_is_required_and_checked(start_bridge, client, rospy_node):
     assert refused_with(f"ws://127.0.0.1:{port}/") == 403
     assert refused_with(f"ws://127.0.0.1:{port}/?token=wrong") == 403
     assert refused_with(f"ws://127.0.0.1:{port}/?token={TOKEN}") is None
+    page = "http://127.0.0.1:8080"  # a dashboard served by the same host as the bridge
+    assert refused_with(f"ws://127.0.0.1:{port}/?token={TOKEN}", origin=page) is None
+    assert (
+        refused_with(f"ws://127.0.0.1:{port}/?token={TOKEN}", origin="http://evil.example") == 403
+    )
     ros = client(f"ws://127.0.0.1:{port}/?token={TOKEN}")  # unmodified roslibpy, token in the URL
     assert "/client_count" in ros.get_topics()
 

@@ -50,14 +50,11 @@ def admission_error(config: BridgeConfig, path: str, headers: dict[str, str]) ->
     origin = headers.get("origin")
     if not config.token and host not in LOOPBACK_NAMES and not is_loopback(host):
         return f"Host {host!r} is not this machine's loopback name"  # DNS rebinding
-    if origin is None or (origin == "null" and not config.token):
-        return None if origin is None else "Origin null refused"
-    if matches(origin, config.allowed_origins):
-        return None
+    if origin is None or matches(origin, config.allowed_origins):
+        return None  # not a browser, or an origin the config names
     origin_host = _hostname(urlsplit(origin).netloc)
-    if config.token:
-        return None if origin_host == host else f"Origin {origin!r} is not allowed"
-    return None if is_loopback(origin_host) else f"Origin {origin!r} is not allowed"
+    same_site = origin_host == host if config.token else is_loopback(origin_host)
+    return None if origin_host and same_site else f"Origin {origin!r} is not allowed"
 
 
 class BridgeServer:
