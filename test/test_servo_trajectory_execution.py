@@ -7,7 +7,9 @@ import math
 
 import pytest
 
+from terry.paths import package_file
 from terry.robot_model import ARM_JOINTS, load_robot
+from terry.servo_calibration import load_calibration
 from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
 
 JOINTS = {name: load_robot().joint(name) for name in ARM_JOINTS}
@@ -66,9 +68,37 @@ def test_hold_stops_at_once():
         (["arm_elbow"], [(1.0, [0.0]), (1.0, [0.1])], "increasing"),
         (["arm_elbow"], [(-1.0, [0.0])], "increasing"),
         (["arm_elbow"], [(1.0, [3.0])], "outside its limits"),
+        (["arm_elbow"], [(1.0, [0.0], [0.1, 0.2])], "2 velocities for 1 joints"),
+        (["arm_elbow"], [(1.0, [0.0], [math.inf])], "velocities must be finite"),
     ],
-    ids=["unknown", "repeated", "wrong-length", "nan", "same-time", "negative-time", "limit"],
+    ids=[
+        "unknown",
+        "repeated",
+        "wrong-length",
+        "nan",
+        "same-time",
+        "negative-time",
+        "limit",
+        "velocity-length",
+        "velocity-inf",
+    ],
 )
 def test_bad_trajectory_is_refused_with_the_reason(names, points, match):
     with pytest.raises(TrajectoryError, match=match):
         parse_trajectory(names, points, JOINTS)
+
+
+@pytest.mark.parametrize("joint", ARM_JOINTS)
+@pytest.mark.parametrize("limit", ["lower", "upper"])
+def test_a_position_read_back_at_a_limit_is_held_within_it(joint, limit):
+    """The Maestro reports whole quarter-microseconds, so an arm at a limit reads back a hair
+    beyond it: holding there (e-stop, reconnect) must still send a target the limits allow."""
+    servo = load_calibration(package_file("config", "servos.yaml"), load_robot())[joint]
+    read_back = servo.to_angle(servo.to_quarter_us(getattr(JOINTS[joint], limit)))
+    player = TrajectoryPlayer(JOINTS, HOME)
+    player.hold({**HOME, joint: read_back})
+    held = player.sample(1.0)[joint]
+    assert JOINTS[joint].within_limits(held)
+    servo.to_quarter_us(held)  # raises LimitError if it would not be sent
+    player.start(1.0, parse_trajectory([joint], [(1.0, [0.0])], JOINTS))  # and it moves again
+    assert player.sample(10.0)[joint] == pytest.approx(0.0)

@@ -1,10 +1,11 @@
 """Executing a joint trajectory on position servos (ROS-free).
 
-A trajectory is a list of points (time_from_start, joint positions). The player interpolates
-linearly from where the joints are when it starts, honouring each point's time, but never
-faster than the URDF's velocity limits: a point that comes too soon (time_from_start 0 means
-"as fast as allowed") is reached later. A new trajectory replaces the running one and starts
-from the current setpoint, so nothing jumps. Joints a trajectory does not name hold still.
+A trajectory is a list of points (time_from_start, joint positions[, velocities]). The player
+interpolates linearly from where the joints are when it starts, honouring each point's time,
+but never faster than the URDF's velocity limits: a point that comes too soon (time_from_start 0
+means "as fast as allowed") is reached later. A new trajectory replaces the running one and
+starts from the current setpoint, so nothing jumps. Joints a trajectory does not name hold
+still. Velocities, when given, are checked (length, finite) but the path is the linear one.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ class TrajectoryPoint:
 
 def parse_trajectory(
     joint_names: Sequence[str],
-    points: Sequence[tuple[float, Sequence[float]]],
+    points: Sequence[
+        tuple[float, Sequence[float]] | tuple[float, Sequence[float], Sequence[float]]
+    ],
     joints: Mapping[str, JointSpec],
 ) -> list[TrajectoryPoint]:
     """Validated points; TrajectoryError with the reason for anything that cannot be executed."""
@@ -41,11 +44,18 @@ def parse_trajectory(
         raise TrajectoryError(f"joint names repeat: {names}")
     parsed: list[TrajectoryPoint] = []
     previous = -math.inf
-    for index, (time, positions) in enumerate(points):
+    for index, (time, positions, *rest) in enumerate(points):
+        velocities = rest[0] if rest else ()
         if len(positions) != len(names):
             raise TrajectoryError(
                 f"point {index} has {len(positions)} positions for {len(names)} joints"
             )
+        if len(velocities) not in (0, len(names)):
+            raise TrajectoryError(
+                f"point {index} has {len(velocities)} velocities for {len(names)} joints"
+            )
+        if not all(math.isfinite(v) for v in velocities):
+            raise TrajectoryError(f"point {index}: velocities must be finite, got {velocities}")
         if not math.isfinite(time) or time < 0 or time <= previous:
             raise TrajectoryError(
                 f"point {index}: time_from_start must be finite, >= 0 and increasing "
@@ -70,8 +80,9 @@ class TrajectoryPlayer:
 
     def __init__(self, joints: Mapping[str, JointSpec], start: Mapping[str, float]) -> None:
         self.joints = joints
-        self._times: list[float] = [0.0]
-        self._frames: list[dict[str, float]] = [dict(start)]
+        self._times: list[float] = []
+        self._frames: list[dict[str, float]] = []
+        self.hold(start)
 
     def start(self, now: float, points: Sequence[TrajectoryPoint]) -> None:
         """Replace the motion with `points`, timed from `now` and starting at the setpoint now."""
@@ -88,8 +99,13 @@ class TrajectoryPlayer:
         self._times, self._frames = times, frames
 
     def hold(self, positions: Mapping[str, float]) -> None:
-        """Stop at once and hold these positions (e-stop, or after the servos were limp)."""
-        self._times, self._frames = [0.0], [dict(positions)]
+        """Stop at once and hold these positions (e-stop, or after the servos were limp),
+        brought inside the joint limits: a position read back at a limit may lie a fraction of
+        a pulse step beyond it."""
+        held = {
+            n: min(max(v, self.joints[n].lower), self.joints[n].upper) for n, v in positions.items()
+        }
+        self._times, self._frames = [0.0], [held]
 
     def sample(self, now: float) -> dict[str, float]:
         """Every joint's setpoint at time `now`."""

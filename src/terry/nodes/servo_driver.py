@@ -2,8 +2,9 @@
 
 Subscribes /arm/joint_command (trajectory_msgs/JointTrajectory: a new one replaces the running
 one from the current setpoint; an empty one stops), /estop (std_msgs/Bool: true stops and holds
-until false). Services /arm/relax (std_srvs/Trigger: servos limp). Publishes /joint_states and
-/diagnostics. Params: ~port, ~baud (115200), ~rate (50 Hz), ~calibration (config/servos.yaml),
+until false). Services /arm/relax (std_srvs/Trigger: servos limp). Publishes /joint_states (the
+positions the Maestro reports, and velocities estimated from them) and /diagnostics.
+Params: ~port, ~baud (115200), ~rate (50 Hz), ~calibration (config/servos.yaml),
 ~reconnect_period (1 s). The same code drives the simulated Maestro (scripts/sim_maestro).
 """
 
@@ -26,6 +27,7 @@ from terry.servo_calibration import LimitError, load_calibration
 from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
 
 STARTUP_GRACE = 5.0  # s: a board (or its simulation) still starting is not yet an error
+LOG_REPEAT = 2.0  # s: the same refusal (a client publishing at 50 Hz) is logged once per period
 
 
 class ServoDriver:
@@ -38,6 +40,8 @@ class ServoDriver:
         home = {name: min(max(0.0, j.lower), j.upper) for name, j in self.joints.items()}
         self.player = TrajectoryPlayer(self.joints, home)
         self.measured: dict[str, float] = dict(home)
+        self.velocity: dict[str, float] = dict.fromkeys(home, 0.0)
+        self.measured_at: float | None = None
         self.limp = True  # a Maestro starts with no pulses until told otherwise
         self.commanded_while_down = False  # a trajectory came before the board answered
         self.estopped = False
@@ -57,16 +61,20 @@ class ServoDriver:
     # Commands ------------------------------------------------------------------------------
     def on_command(self, msg: JointTrajectory) -> None:
         if self.estopped:
-            rospy.logerr("trajectory refused: e-stop is engaged (publish false on /estop)")
+            rospy.logerr_throttle_identical(
+                LOG_REPEAT, "trajectory refused: e-stop is engaged (publish false on /estop)"
+            )
             return
         try:
             points = parse_trajectory(
                 msg.joint_names,
-                [(p.time_from_start.to_sec(), p.positions) for p in msg.points],
+                [(p.time_from_start.to_sec(), p.positions, p.velocities) for p in msg.points],
                 self.joints,
             )
         except TrajectoryError as error:
-            rospy.logerr("trajectory refused, nothing moves: %s", error)
+            rospy.logerr_throttle_identical(
+                LOG_REPEAT, f"trajectory refused, nothing moves: {error}"
+            )
             return
         with self._lock:
             now = rospy.get_time()
@@ -113,14 +121,27 @@ class ServoDriver:
             except LinkDown as error:
                 self._lost(error)
                 return
-            self.measured.update({n: a for n, a in angles.items() if a is not None})
-        self.states.publish(
-            JointState(
-                header=rospy.Header(stamp=rospy.Time.now()),
+            stamp = rospy.Time.now()
+            self._measure(angles, stamp.to_sec())
+            state = JointState(
+                header=rospy.Header(stamp=stamp),
                 name=list(self.measured),
                 position=list(self.measured.values()),
+                velocity=[self.velocity[n] for n in self.measured],
             )
-        )
+        self.states.publish(state)
+
+    def _measure(self, angles: dict[str, float | None], now: float) -> None:
+        """Take the positions read back; velocity from the change since the last reading
+        (0 for a limp servo, which reports no position)."""
+        dt = now - self.measured_at if self.measured_at is not None else 0.0
+        for name, angle in angles.items():
+            if angle is None:
+                self.velocity[name] = 0.0
+                continue
+            self.velocity[name] = (angle - self.measured[name]) / dt if dt > 0 else 0.0
+            self.measured[name] = angle
+        self.measured_at = now
 
     def _try_connect(self) -> bool:
         now = rospy.get_time()
@@ -134,6 +155,7 @@ class ServoDriver:
             self._lost(error)
             return False
         self.measured.update({n: a for n, a in angles.items() if a is not None})
+        self.measured_at = None  # no velocity across the gap
         if not self.commanded_while_down:  # else carry out what was asked while waiting
             self.limp = all(a is None for a in angles.values())
             self.player.hold(self.measured)
