@@ -1,0 +1,256 @@
+"""The host end of a link: a pyserial port (a name or a /dev/serial/by-id path), the version
+handshake, heartbeats, and a supervisor thread that reopens the port after an unplug.
+
+Errors name the likely cause (wrong baud, wrong firmware, old protocol, sketch not running)
+in `last_error` and in the log ("terry.link").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import serial
+
+from terry.link import codec
+from terry.link import messages as m
+
+log = logging.getLogger("terry.link")
+HEARTBEAT = 0.1  # s of host silence before the transport sends a Heartbeat
+HANDSHAKE_TIMEOUT = 1.0  # s to wait for a HelloReply (an Uno's bootloader takes ~0.5 s)
+SILENCE_LIMIT = 1.0  # s without any frame from the board before the link counts as lost
+RETRY = 0.5  # s between attempts to reopen the port
+LOW_RAM = 200  # bytes; less free RAM on the board is reported as a likely cause of trouble
+
+
+@dataclass
+class LinkHealth:
+    """Counters for /diagnostics."""
+
+    state: str = "connecting"
+    frames_in: int = 0
+    frames_out: int = 0
+    crc_errors: int = 0
+    framing_errors: int = 0
+    dropped_bytes: int = 0
+    lost_frames: int = 0  # gaps in the board's sequence numbers
+    nacks: int = 0
+    reconnects: int = 0
+    last_heard: float | None = None  # time.monotonic() of the last good frame
+    last_error: str = ""
+    board: m.HelloReply | None = None
+    board_status: m.Status | None = None
+
+
+class HandshakeError(Exception):
+    pass
+
+
+class Link:
+    """A supervised serial link to one board; on_message(msg) runs on the link's thread."""
+
+    def __init__(
+        self,
+        port: str,
+        baud: int,
+        firmware: int,
+        on_message: Callable[[m.Message], None],
+        open_port: Callable[[str, int], serial.SerialBase] | None = None,
+    ) -> None:
+        if not port:
+            raise ValueError("no serial port given")
+        if not (isinstance(baud, int) and baud > 0):
+            raise ValueError(f"baud must be a positive integer, got {baud!r}")
+        self.port, self.baud, self.firmware = port, baud, firmware
+        self.health = LinkHealth()
+        self._on_message = on_message
+        self._open_port = open_port or (lambda p, b: serial.Serial(p, b, timeout=0.02))
+        self._serial: serial.SerialBase | None = None
+        self._write_lock = threading.Lock()
+        self._seq = 0
+        self._last_sent = 0.0
+        self._board_seq: int | None = None
+        self._decoder = codec.Decoder()
+        self._rejected = 0  # frames with a good CRC but an unknown type or a wrong length
+        self._stop = threading.Event()
+        self.connected = threading.Event()
+        self._thread = threading.Thread(target=self._supervise, name=f"link {port}", daemon=True)
+        self._thread.start()
+
+    # -- sending -----------------------------------------------------------------------------
+    def send(self, message: m.Message) -> int | None:
+        """Send one message; its sequence number, or None (nothing sent) while disconnected."""
+        return self._write(message) if self.connected.is_set() else None
+
+    def _write(self, message: m.Message) -> int | None:
+        with self._write_lock:
+            port = self._serial
+            if port is None:
+                return None
+            self._seq = (self._seq + 1) & 0xFF
+            try:
+                port.write(codec.encode(message.TYPE, self._seq, message.pack()))
+            except (serial.SerialException, OSError) as error:
+                self._note_error(f"write to {self.port} failed: {error}")
+                return None
+            self._last_sent = time.monotonic()
+            self.health.frames_out += 1
+            return self._seq
+
+    # -- the supervisor ----------------------------------------------------------------------
+    def _supervise(self) -> None:
+        first = True
+        while not self._stop.is_set():
+            try:
+                self._serial = self._open_port(self.port, self.baud)
+            except (serial.SerialException, OSError, ValueError) as error:
+                self._note_error(f"cannot open {self.port}: {error} (unplugged, or wrong port?)")
+                self._stop.wait(RETRY)
+                continue
+            try:
+                self._handshake()
+                if not first:
+                    self.health.reconnects += 1
+                first = False
+                self.health.state, self.health.last_error = "connected", ""
+                self.connected.set()
+                log.info("link %s: %s", self.port, describe(self.health.board))
+                self._run()
+            except HandshakeError as error:
+                self._note_error(str(error))
+            except (serial.SerialException, OSError) as error:
+                self._note_error(f"{self.port} lost: {error} (unplugged or reset?)")
+            finally:
+                self.connected.clear()
+                self._close_port()
+            self.health.state = "disconnected"
+            self._stop.wait(RETRY)
+
+    def _close_port(self) -> None:
+        with self._write_lock:
+            port, self._serial = self._serial, None
+        if port is not None:
+            with contextlib.suppress(Exception):
+                port.close()
+
+    def _handshake(self) -> None:
+        port = self._serial
+        assert port is not None
+        port.reset_input_buffer()
+        port.write(b"\x00")  # ends whatever partial frame the board holds
+        self._board_seq = None
+        self._write(m.Hello(m.PROTOCOL_VERSION, self.baud))
+        before = (self._decoder.crc_errors, self._decoder.framing_errors)
+        received = 0
+        deadline = time.monotonic() + HANDSHAKE_TIMEOUT
+        while time.monotonic() < deadline and not self._stop.is_set():
+            data = port.read(64)
+            received += len(data)
+            for message in self._messages(data):
+                if isinstance(message, m.HelloReply):
+                    self._check_board(message)
+                    return
+        errors = (self._decoder.crc_errors - before[0], self._decoder.framing_errors - before[1])
+        if received == 0:
+            cause = (
+                "the board sent nothing: is the sketch running (crashed, or still in the "
+                "bootloader), is this the right port, and is anything else holding it?"
+            )
+        else:
+            cause = (
+                f"{received} bytes arrived but no hello reply ({errors[0]} CRC errors, "
+                f"{errors[1]} framing errors): likely a wrong baud (host {self.baud}), or "
+                "firmware that does not speak Terry's link protocol"
+            )
+        raise HandshakeError(f"no handshake on {self.port}: {cause}")
+
+    def _check_board(self, reply: m.HelloReply) -> None:
+        self.health.board = reply
+        if reply.protocol != m.PROTOCOL_VERSION:
+            older = "board's firmware is older" if reply.protocol < m.PROTOCOL_VERSION else "host"
+            raise HandshakeError(
+                f"{self.port} speaks link protocol v{reply.protocol}, the host v"
+                f"{m.PROTOCOL_VERSION}: the {older}; update it (reflash or update Terry)"
+            )
+        if reply.firmware != self.firmware:
+            raise HandshakeError(
+                f"{self.port} runs the {m.FIRMWARE_NAMES.get(reply.firmware, reply.firmware)} "
+                f"firmware, expected {m.FIRMWARE_NAMES.get(self.firmware, self.firmware)}: "
+                "wrong port (use /dev/serial/by-id names) or wrong sketch flashed"
+            )
+        if reply.baud != self.baud:
+            log.warning(
+                "link %s: board runs at %d baud, host opened %d", self.port, reply.baud, self.baud
+            )
+        if reply.free_ram < LOW_RAM:
+            log.warning("link %s: board has only %d bytes of free RAM", self.port, reply.free_ram)
+
+    def _run(self) -> None:
+        port = self._serial
+        assert port is not None
+        while not self._stop.is_set():
+            data = port.read(256)
+            for message in self._messages(data):
+                if isinstance(message, m.Status):
+                    self.health.board_status = message
+                elif isinstance(message, m.Ack) and message.status != m.ACK_OK:
+                    self.health.nacks += 1
+                    self._note_error(
+                        f"board refused frame {message.seq} (type 0x{message.type:02x}): "
+                        f"{m.ACK_REASONS.get(message.status, message.status)}",
+                        level=logging.INFO,
+                    )
+                self._on_message(message)
+            now = time.monotonic()
+            heard = self.health.last_heard or 0.0
+            if now - heard > SILENCE_LIMIT:
+                raise serial.SerialException(f"board silent for {now - heard:.1f} s")
+            if now - self._last_sent > HEARTBEAT:
+                self._write(m.Heartbeat())
+
+    def _messages(self, data: bytes) -> list[m.Message]:
+        messages = []
+        for frame in self._decoder.feed(data):
+            try:
+                message = m.decode(frame)
+            except ValueError as error:
+                self._rejected += 1
+                log.debug("link %s: %s", self.port, error)
+                continue
+            if self._board_seq is not None:
+                self.health.lost_frames += (frame.seq - self._board_seq - 1) & 0xFF
+            self._board_seq = frame.seq
+            self.health.frames_in += 1
+            self.health.last_heard = time.monotonic()
+            messages.append(message)
+        d = self._decoder
+        self.health.crc_errors, self.health.dropped_bytes = d.crc_errors, d.dropped_bytes
+        self.health.framing_errors = d.framing_errors + self._rejected
+        return messages
+
+    def _note_error(self, text: str, level: int = logging.WARNING) -> None:
+        if text != self.health.last_error:
+            log.log(level, "link: %s", text)
+        self.health.last_error = text
+
+    def wait_connected(self, timeout: float) -> bool:
+        return self.connected.wait(timeout)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2.0)
+        self._close_port()
+
+
+def describe(board: m.HelloReply | None) -> str:
+    if board is None:
+        return "no board"
+    name = m.FIRMWARE_NAMES.get(board.firmware, f"unknown firmware {board.firmware}")
+    return (
+        f"{name} firmware v{board.firmware_version}, protocol v{board.protocol}, "
+        f"{board.baud} baud, {board.free_ram} B free RAM"
+    )

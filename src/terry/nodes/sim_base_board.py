@@ -1,0 +1,41 @@
+"""The simulated base motor board on a pseudo-terminal, for the base controller to talk to in
+simulation, with its wheel plant's true wheel angles on sim/base/wheels for the simulated world.
+
+Params: ~link (the port path the controller opens), ~rate (wheel angle publishing rate, Hz).
+Publishes: sim/base/wheels (sensor_msgs/JointState: left_wheel_joint, right_wheel_joint).
+"""
+
+from __future__ import annotations
+
+import os
+
+import rospy
+from sensor_msgs.msg import JointState
+
+from terry.sim.base_board import BaseBoardModel, serve
+
+PUBLISHES = ("sim/base/wheels",)
+WHEELS = ("left_wheel_joint", "right_wheel_joint")
+
+
+def main() -> None:
+    rospy.init_node("sim_base_board")
+    default_link = os.path.join(os.environ.get("TERRY_RUN_DIR", "/tmp/terry"), "base")
+    link = rospy.get_param("~link", default_link)
+    period = 1.0 / rospy.get_param("~rate", 50.0)
+    publisher = rospy.Publisher(PUBLISHES[0], JointState, queue_size=10)
+    last = [0.0]
+
+    def publish(board: BaseBoardModel) -> None:
+        if board.clock - last[0] < period:
+            return
+        last[0] = board.clock
+        msg = JointState()
+        msg.header.stamp = rospy.Time.now()
+        msg.name = list(WHEELS)
+        msg.position = [w.angle for w in board.wheels]
+        msg.velocity = [w.speed for w in board.wheels]
+        publisher.publish(msg)
+
+    rospy.loginfo("simulated base board on %s", link)
+    serve(link, BaseBoardModel(), lambda: not rospy.is_shutdown(), publish)

@@ -1,0 +1,192 @@
+"""A simulated base motor board speaking the link protocol on a pty: two wheel gearmotors with a
+first-order speed response, quadrature encoders, the 250 ms host-silence watchdog and e-stop.
+
+Encoders: 12 counts per motor revolution (quadrature) x 30:1 gearbox = 360 counts per wheel turn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import select
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from terry.link import codec
+from terry.link import messages as m
+from terry.sim.pty import PseudoSerial
+
+TICKS_PER_REV = 12 * 30
+FIRMWARE_VERSION = 1
+WATCHDOG = 0.25  # s without a WheelVelocity frame before the motors stop
+TIME_CONSTANT = 0.1  # s, motor speed response under the firmware's speed loop
+BRAKE_TIME_CONSTANT = 0.01  # s, a motor in short brake (target 0) on the H-bridge
+STICTION = 0.5  # rad/s: below it, a braking gearmotor stops dead
+MAX_SPEED = 20.0  # rad/s at the wheel, the motors' no-load speed
+ENCODER_PERIOD = 0.1  # s between unsolicited Encoders reports while no command arrives
+STATUS_PERIOD = 0.2  # s between Status reports
+FREE_RAM = 1400  # bytes, what the real sketch reports
+
+
+@dataclass
+class Wheel:
+    target: float = 0.0
+    speed: float = 0.0
+    angle: float = 0.0
+
+    def advance(self, dt: float) -> None:
+        previous = self.speed
+        tau = TIME_CONSTANT if self.target else BRAKE_TIME_CONSTANT
+        self.speed += (self.target - self.speed) * (1 - math.exp(-dt / tau))
+        if self.target == 0.0 and abs(self.speed) < STICTION:
+            self.speed = 0.0
+        self.angle += 0.5 * (previous + self.speed) * dt
+
+    @property
+    def ticks(self) -> int:
+        return math.floor(self.angle * TICKS_PER_REV / (2 * math.pi))
+
+
+def int32(value: int) -> int:
+    """Wrap to a signed 32-bit counter, as the firmware's long does."""
+    return (value + 2**31) % 2**32 - 2**31
+
+
+@dataclass
+class BaseBoardModel:
+    """The board's protocol handling and plant; the clock is whatever advance() is given."""
+
+    baud: int = 115200
+    wheels: tuple[Wheel, Wheel] = field(default_factory=lambda: (Wheel(), Wheel()))
+    estop: bool = False
+    watchdog_tripped: bool = False
+    clock: float = 0.0
+    _last_command: float | None = None
+    _seq: int = 0
+    _acked: int = 0
+    _decoder: codec.Decoder = field(default_factory=codec.Decoder)
+    _next_encoders: float = 0.0
+    _next_status: float = 0.0
+
+    def _frame(self, message: m.Message) -> bytes:
+        self._seq = (self._seq + 1) & 0xFF
+        return codec.encode(message.TYPE, self._seq, message.pack())
+
+    def receive(self, data: bytes) -> bytes:
+        """Bytes from the host in, reply bytes out."""
+        out = bytearray()
+        for frame in self._decoder.feed(data):
+            out += self._handle(frame)
+        return bytes(out)
+
+    def _handle(self, frame: codec.Frame) -> bytes:
+        try:
+            message = m.decode(frame)
+        except ValueError:
+            status = m.ACK_UNKNOWN_TYPE if frame.type not in m.MESSAGES else m.ACK_BAD_LENGTH
+            return self._frame(m.Ack(frame.seq, frame.type, status))
+        if isinstance(message, m.Hello):
+            return self._frame(
+                m.HelloReply(
+                    m.PROTOCOL_VERSION,
+                    m.FIRMWARE_BASE,
+                    FIRMWARE_VERSION,
+                    self.baud,
+                    FREE_RAM,
+                    TICKS_PER_REV,
+                )
+            )
+        if isinstance(message, m.Estop):
+            self.estop = bool(message.engaged)
+            if self.estop:
+                self._stop()
+            return self._frame(m.Ack(frame.seq, frame.type, m.ACK_OK))
+        if isinstance(message, m.WheelVelocity):
+            status = self._command(message)
+            refusal = self._frame(m.Ack(frame.seq, frame.type, status)) if status else b""
+            return refusal + self._encoders(frame.seq)
+        if isinstance(message, m.Heartbeat):
+            return b""
+        return self._frame(m.Ack(frame.seq, frame.type, m.ACK_UNKNOWN_TYPE))
+
+    def _command(self, message: m.WheelVelocity) -> int:
+        self._last_command = self.clock
+        self.watchdog_tripped = False
+        if self.estop:
+            self._stop()
+            return m.ACK_ESTOPPED
+        targets = (message.left / 1000.0, message.right / 1000.0)
+        if any(abs(t) > MAX_SPEED for t in targets):
+            self._stop()
+            return m.ACK_OUT_OF_RANGE
+        for wheel, target in zip(self.wheels, targets, strict=True):
+            wheel.target = target
+        return m.ACK_OK
+
+    def _encoders(self, acked: int) -> bytes:
+        self._acked = acked
+        self._next_encoders = self.clock + ENCODER_PERIOD
+        millis = int(self.clock * 1000) & 0xFFFF
+        left, right = (int32(w.ticks) for w in self.wheels)
+        return self._frame(m.Encoders(millis, acked, left, right))
+
+    def _stop(self) -> None:
+        for wheel in self.wheels:
+            wheel.target = 0.0
+
+    def advance(self, dt: float) -> bytes:
+        """Run the plant and the firmware's timers for dt seconds; the reports due, as bytes."""
+        self.clock += dt
+        if self._last_command is not None and self.clock - self._last_command > WATCHDOG:
+            self._last_command = None
+            self.watchdog_tripped = True
+            self._stop()
+        for wheel in self.wheels:
+            wheel.advance(dt)
+        out = bytearray()
+        if self.clock >= self._next_encoders:
+            out += self._encoders(self._acked)
+        if self.clock >= self._next_status:
+            self._next_status = self.clock + STATUS_PERIOD
+            flags = (m.FLAG_ESTOP if self.estop else 0) | (
+                m.FLAG_WATCHDOG if self.watchdog_tripped else 0
+            )
+            d = self._decoder
+            out += self._frame(
+                m.Status(
+                    flags,
+                    min(d.crc_errors, 0xFFFF),
+                    min(d.dropped_bytes, 0xFFFF),
+                    FREE_RAM,
+                )
+            )
+        return bytes(out)
+
+
+def write_or_drop(port: PseudoSerial, data: bytes) -> None:
+    """Write what the pty takes; like a UART with nobody listening, the rest is lost."""
+    with contextlib.suppress(OSError):
+        os.write(port.fileno(), data)
+
+
+def serve(
+    link: str,
+    board: BaseBoardModel,
+    running: Callable[[], bool],
+    on_tick: Callable[[BaseBoardModel], None] = lambda _board: None,
+    tick: float = 0.005,
+) -> None:
+    """Run the board on a pty at `link` while running() is true; on_tick sees the plant."""
+    with PseudoSerial(link) as port:
+        last = time.monotonic()
+        while running():
+            ready, _, _ = select.select([port], [], [], tick)
+            if ready:
+                write_or_drop(port, board.receive(port.read()))
+            now = time.monotonic()
+            if now - last >= tick:
+                write_or_drop(port, board.advance(now - last))
+                last = now
+                on_tick(board)
