@@ -1,12 +1,12 @@
-"""The smoothing shim: /arm/smooth_command in, sinusoidally timed setpoints to /arm/joint_command.
+"""The sinusoidal trajectory shim: smooth motion for anything publishing /arm/smooth_command.
 
 Subscribes /arm/smooth_command (trajectory_msgs/JointTrajectory), /joint_states (seeds the
-commanded state at start and after an e-stop) and /estop (std_msgs/Bool: true stops streaming at
-once and refuses commands until false). While a smoothed motion runs it streams one-point
-trajectories (time_from_start one period) to /arm/joint_command at ~rate Hz. Smoothing off:
-commands are forwarded unchanged. Service /arm/smooth/set_enabled (std_srvs/SetBool) and the live
-parameter ~enabled (re-read every cycle) switch it; ~mode is "stop" (rest at every waypoint) or
-"through" (pass intermediate waypoints without stopping), also re-read for every command.
+commanded state when the shim is at rest) and /estop (std_msgs/Bool). Publishes
+/arm/joint_command: with smoothing on, one single-point trajectory per period (positions,
+velocities, time_from_start = one period) while a move runs; with smoothing off, every command
+forwarded unchanged. Service /arm/smooth/set_enabled (std_srvs/SetBool). Params: ~enabled (live,
+read every ~poll_period s), ~mode (live: stop or pass_through), ~rate (50 Hz),
+~max_acceleration (8 rad/s^2), ~poll_period (0.2 s). An empty trajectory stops at once.
 """
 
 from __future__ import annotations
@@ -20,118 +20,144 @@ from std_srvs.srv import SetBool, SetBoolResponse
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
 from terry.robot_model import ARM_JOINTS, load_robot
-from terry.servo_motion import TrajectoryError, parse_trajectory
-from terry.smoothing import MODES, Motion, plan
+from terry.smoothing import MODES, PASS_THROUGH, CommandError, Plan, Smoother, parse_command
 
 
 class SmoothShim:
     def __init__(self) -> None:
         robot = load_robot()
-        self.joints = {name: robot.joint(name) for name in ARM_JOINTS}
+        self.smoother = Smoother(
+            {name: robot.joint(name) for name in ARM_JOINTS},
+            max_acceleration=float(rospy.get_param("~max_acceleration", 8.0)),
+        )
         self.period = 1.0 / float(rospy.get_param("~rate", 50.0))
         self.enabled = bool(rospy.get_param("~enabled", True))
+        self.mode = PASS_THROUGH
+        self._read_mode()
         rospy.set_param("~enabled", self.enabled)
-        self.motion: Motion | None = None  # None: no commanded state yet (seed from the arm)
         self.measured: dict[str, float] = {}
+        self.plan: Plan | None = None  # None: at rest where /joint_states says
+        self.streaming = False
         self.estopped = False
         self._lock = threading.Lock()
         self.output = rospy.Publisher("/arm/joint_command", JointTrajectory, queue_size=10)
-        rospy.Subscriber("/joint_states", JointState, self.on_states, queue_size=1)
+        rospy.Subscriber("/arm/smooth_command", JointTrajectory, self.on_command, queue_size=50)
+        rospy.Subscriber("/joint_states", JointState, self.on_joint_states, queue_size=5)
         rospy.Subscriber("/estop", Bool, self.on_estop, queue_size=1)
-        rospy.Subscriber("/arm/smooth_command", JointTrajectory, self.on_command, queue_size=30)
         rospy.Service("/arm/smooth/set_enabled", SetBool, self.on_set_enabled)
-        rospy.Timer(rospy.Duration(self.period), self.step)
+        rospy.Timer(rospy.Duration(float(rospy.get_param("~poll_period", 0.2))), self.poll)
 
-    def on_states(self, msg: JointState) -> None:
+    # Inputs --------------------------------------------------------------------------------
+    def on_command(self, msg: JointTrajectory) -> None:
+        if self.estopped:
+            rospy.logerr("smooth command refused: e-stop is engaged (publish false on /estop)")
+            return
+        if not self.enabled:
+            with self._lock:
+                self.plan, self.streaming = None, False
+            self.output.publish(msg)
+            return
+        if not msg.points:  # a stop: at once, never smoothed
+            with self._lock:
+                self.plan, self.streaming = None, False
+            self.output.publish(msg)
+            return
+        try:
+            command = parse_command(
+                msg.joint_names,
+                [(p.time_from_start.to_sec(), p.positions) for p in msg.points],
+                self.smoother.joints,
+            )
+        except CommandError as error:
+            rospy.logerr("smooth command refused, nothing sent: %s", error)
+            return
         with self._lock:
-            for name, value in zip(msg.name, msg.position, strict=False):
-                if name in self.joints:
-                    self.measured[name] = value
+            now = rospy.get_time()
+            current = self.plan
+            if current is None or now >= current.end:  # at rest: start where the arm is
+                current = self.smoother.hold(now, self.measured)
+            try:
+                self.plan = self.smoother.splice(current, now, command, self.mode)
+            except CommandError as error:
+                rospy.logerr("smooth command refused, nothing sent: %s", error)
+                return
+            self.streaming = True
+            self._send(now)
+
+    def on_joint_states(self, msg: JointState) -> None:
+        with self._lock:
+            self.measured.update(
+                (n, p) for n, p in zip(msg.name, msg.position, strict=False) if n in ARM_JOINTS
+            )
 
     def on_estop(self, msg: Bool) -> None:
         with self._lock:
             if msg.data and not self.estopped:
-                rospy.logwarn("e-stop: smoothing shim stopped streaming, commands refused")
+                rospy.logwarn("e-stop: smoothed motion stopped at once")
             self.estopped = msg.data
-            self.motion = None  # afterwards, start again from where the arm is
+            if msg.data:
+                self.plan, self.streaming = None, False
 
     def on_set_enabled(self, request) -> SetBoolResponse:
         rospy.set_param("~enabled", bool(request.data))
-        with self._lock:
-            self._switch(bool(request.data))
-        state = "on" if request.data else "off (commands forwarded as they are)"
+        self._set_enabled(bool(request.data))
+        state = "on" if self.enabled else "off (commands pass through unchanged)"
         return SetBoolResponse(True, f"smoothing {state}")
 
-    def _switch(self, enabled: bool) -> None:
-        if enabled != self.enabled:
-            rospy.loginfo("smoothing %s", "on" if enabled else "off")
+    def _set_enabled(self, enabled: bool) -> None:
+        with self._lock:
+            if enabled and not self.enabled:
+                self.plan, self.streaming = None, False  # restart from where the arm is
             self.enabled = enabled
-            self.motion = None  # the shim no longer knows (or stops owning) the commanded state
+        rospy.loginfo_throttle(0.5, "smoothing %s", "on" if enabled else "off")
 
-    def on_command(self, msg: JointTrajectory) -> None:
-        try:
-            points = parse_trajectory(
-                msg.joint_names,
-                [(p.time_from_start.to_sec(), p.positions) for p in msg.points],
-                self.joints,
-            )
-        except TrajectoryError as error:
-            rospy.logerr("smooth_command refused, nothing sent: %s", error)
-            return
+    def _read_mode(self) -> None:
+        mode = rospy.get_param("~mode", self.mode)
+        if mode in MODES:
+            self.mode = mode
+        else:
+            rospy.logerr_throttle(10.0, "~mode must be one of %s, got %r", MODES, mode)
+
+    def poll(self, _event) -> None:
+        """The live parameters (rosparam set works while the shim runs)."""
+        enabled = rospy.get_param("~enabled", self.enabled)
+        if isinstance(enabled, bool) and enabled != self.enabled:
+            self._set_enabled(enabled)
+        self._read_mode()
+
+    # Output --------------------------------------------------------------------------------
+    def step(self) -> None:
         with self._lock:
-            if self.estopped:
-                rospy.logerr("smooth_command refused: e-stop is engaged (publish false on /estop)")
-                return
-            self._switch(bool(rospy.get_param("~enabled", self.enabled)))
-            if not self.enabled or not points:  # pass-through; an empty trajectory stops
-                self.motion = None
-                self.output.publish(msg)
-                return
-            mode = rospy.get_param("~mode", "stop")
-            if mode not in MODES:
-                rospy.logerr("~mode must be one of %s, got %r; using 'stop'", MODES, mode)
-                mode = "stop"
-            now = rospy.get_time()
-            state = self._state(now)
-            if state is None:
-                rospy.logerr("smooth_command refused: no /joint_states yet (is the driver up?)")
-                return
-            positions, velocities, hold = state
-            self.motion = plan(self.joints, positions, velocities, points, now, mode, hold)
-        self.step()
+            if self.streaming and self.plan is not None and not self.estopped:
+                now = rospy.get_time()
+                self._send(now)
+                self.streaming = now + self.period < self.plan.end
 
-    def _state(self, now: float):
-        """Commanded positions, velocities, resting targets now; from the arm if not known."""
-        if self.motion is not None:
-            positions, velocities = self.motion.sample(now)
-            return positions, velocities, self.motion.rest
-        if set(self.measured) != set(self.joints):
-            return None
-        return dict(self.measured), dict.fromkeys(self.joints, 0.0), dict(self.measured)
-
-    def step(self, _event=None) -> None:
-        with self._lock:
-            self._switch(bool(rospy.get_param("~enabled", self.enabled)))
-            if self.estopped or self.motion is None or not self.enabled:
-                return
-            now = rospy.get_time()
-            if self.motion.done(now - self.period):  # the final setpoint went out last cycle
-                return
-            positions, velocities = self.motion.sample(now + self.period)
-        names = list(positions)
-        point = JointTrajectoryPoint(
-            positions=[positions[n] for n in names],
-            velocities=[velocities[n] for n in names],
-            time_from_start=rospy.Duration(self.period),
-        )
+    def _send(self, now: float) -> None:
+        """The setpoint one period ahead: the servo driver reaches it as the next one comes."""
+        positions, velocities = self.plan.sample(now + self.period)
         self.output.publish(
             JointTrajectory(
-                header=rospy.Header(stamp=rospy.Time.now()), joint_names=names, points=[point]
+                header=rospy.Header(stamp=rospy.Time.from_sec(now)),
+                joint_names=list(self.plan.names),
+                points=[
+                    JointTrajectoryPoint(
+                        positions=positions,
+                        velocities=velocities,
+                        time_from_start=rospy.Duration(self.period),
+                    )
+                ],
             )
         )
 
 
 def main() -> None:
     rospy.init_node("smooth_shim")
-    SmoothShim()
-    rospy.spin()
+    shim = SmoothShim()
+    rate = rospy.Rate(1.0 / shim.period)
+    while not rospy.is_shutdown():
+        shim.step()
+        try:
+            rate.sleep()
+        except rospy.ROSInterruptException:
+            break
