@@ -85,3 +85,29 @@ def test_counter_wrap_around_is_not_a_jump(bits):
     odometry.update(wrapped, wrapped, 0.02)
     assert odometry.pose.x == pytest.approx(10 / TICKS * 2 * math.pi * 0.05)
     assert odometry.wheel_angles[0] == pytest.approx(10 / TICKS * 2 * math.pi)
+
+
+def test_board_reset_restarts_counts_without_moving_the_pose():
+    odometry = EncoderOdometry(GEOMETRY, TICKS)
+    odometry.update(5000, 5000, 0.0)
+    odometry.update(5100, 5100, 0.02)
+    before = odometry.pose
+    odometry.restart_counts()
+    odometry.update(0, 0, 0.04)  # the board came back with its counters at zero
+    assert odometry.pose == before
+    odometry.update(100, 100, 0.06)
+    assert odometry.pose.x == pytest.approx(2 * before.x)
+
+
+def test_a_repeated_reading_does_not_read_as_a_stop():
+    odometry = EncoderOdometry(GEOMETRY, TICKS)
+    ticks, speeds = 0, []
+    for i in range(60):  # reports at 50 Hz read by a 50 Hz loop out of step: some repeat
+        ticks += 0 if i % 4 == 3 else 10
+        odometry.update(ticks, ticks, i * 0.02)
+        speeds.append(odometry.linear)
+    steady = 7.5 / TICKS * 2 * math.pi * GEOMETRY.wheel_radius / 0.02  # 7.5 ticks a loop
+    assert min(speeds[15:]) > 0.8 * steady and max(speeds[15:]) < 1.2 * steady
+    for i in range(60, 80):
+        odometry.update(ticks, ticks, i * 0.02)
+    assert odometry.linear == 0.0, "stopped once the wheels stand still for a window"

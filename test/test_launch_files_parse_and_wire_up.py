@@ -41,16 +41,18 @@ ABSENT_PACKAGES = {
     "openni_launch": {"launch/openni.launch"},
     "rviz": {"rviz"},
 }
-# The base controller talks to the base firmware through terry.base_board, and the simulated
-# base board runs that firmware: both wait for the firmware and serial link of issue 4.
-needs_base_board = pytest.mark.skipif(
-    importlib.util.find_spec("terry.base_board") is None
-    or not package_file("scripts", "sim_base_board").exists(),
-    reason="waiting for the base firmware's link (terry.base_board) and simulated board "
-    "(scripts/sim_base_board), issue 4",
+# The base controller talks to the base board through the serial link (terry.link), and the
+# simulated base board runs the base firmware: both come with issue 4's firmware and link.
+needs_link = pytest.mark.skipif(
+    importlib.util.find_spec("terry.link.transport") is None,
+    reason="waiting for the serial link (terry.link.transport), issue 4",
+)
+needs_sim_base_board = pytest.mark.skipif(
+    not package_file("scripts", "sim_base_board").exists(),
+    reason="waiting for the simulated base board (base firmware host build + wheel plant), issue 4",
 )
 CASES = [(name, {}) for name in LAUNCH_FILES] + [
-    pytest.param((name, args), marks=needs_base_board)
+    pytest.param((name, args), marks=needs_sim_base_board)
     if args.get("sim") == "true"
     else (name, args)
     for name, variants in VARIANTS.items()
@@ -163,7 +165,7 @@ def base_controller(loaded):
     return loaded.node("base_controller")
 
 
-@needs_base_board
+@needs_link
 def test_move_base_drives_our_base_and_reads_our_odometry_and_scan(navigation_graph):
     g = navigation_graph
     published, subscribed = published_and_subscribed(g)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 
@@ -146,16 +147,22 @@ def integrate_arc(pose: Pose2D, distance: float, turn: float) -> Pose2D:
 
 @dataclass
 class EncoderOdometry:
-    """Integrates wheel encoder counts into odometry (pose in the odom frame, body velocity)."""
+    """Integrates wheel encoder counts into odometry (pose in the odom frame, body velocity).
+
+    Velocity is measured over the last `velocity_window` seconds, so a reading that repeats
+    (encoder reports and the host's loop are not in step) does not read as a stop."""
 
     geometry: DriveGeometry
     ticks_per_rev: float
     counter_bits: int = 32
+    velocity_window: float = 0.2
     pose: Pose2D = field(default_factory=Pose2D)
     linear: float = 0.0
     angular: float = 0.0
     wheel_angles: tuple[float, float] = (0.0, 0.0)
-    _last: tuple[int, int, float] | None = None
+    _last: tuple[int, int] | None = None
+    _history: deque[tuple[float, float, float]] = field(default_factory=deque)
+    _travel: tuple[float, float] = (0.0, 0.0)  # distance and turn since start, unwrapped
 
     def __post_init__(self) -> None:
         if not self.ticks_per_rev > 0:
@@ -169,20 +176,28 @@ class EncoderOdometry:
     def update(self, left_ticks: int, right_ticks: int, stamp: float) -> Pose2D:
         """Feed the latest encoder counts; the first call only sets the reference."""
         if self._last is not None:
-            last_left, last_right, last_stamp = self._last
+            last_left, last_right = self._last
             rad_per_tick = 2 * math.pi / self.ticks_per_rev
             d_left = self._delta(left_ticks, last_left) * rad_per_tick
             d_right = self._delta(right_ticks, last_right) * rad_per_tick
             distance, turn = self.geometry.body_twist(d_left, d_right)
             self.pose = integrate_arc(self.pose, distance, turn)
             self.wheel_angles = (self.wheel_angles[0] + d_left, self.wheel_angles[1] + d_right)
-            dt = stamp - last_stamp
-            if dt > 0:
-                self.linear, self.angular = distance / dt, turn / dt
-        self._last = (left_ticks, right_ticks, stamp)
+            self._travel = (self._travel[0] + distance, self._travel[1] + turn)
+        self._last = (left_ticks, right_ticks)
+        self._measure_velocity(stamp)
         return self.pose
 
-    def reset(self) -> None:
-        """Back to the origin, keeping the encoder reference."""
-        self.pose = Pose2D()
-        self.linear = self.angular = 0.0
+    def _measure_velocity(self, stamp: float) -> None:
+        history = self._history
+        history.append((stamp, *self._travel))
+        while len(history) > 2 and stamp - history[1][0] >= self.velocity_window:
+            history.popleft()
+        then, distance, turn = history[0]
+        if stamp > then:
+            self.linear = (self._travel[0] - distance) / (stamp - then)
+            self.angular = (self._travel[1] - turn) / (stamp - then)
+
+    def restart_counts(self) -> None:
+        """The encoders restarted (board reset): the next reading is the new reference."""
+        self._last = None

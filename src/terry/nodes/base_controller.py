@@ -58,6 +58,7 @@ class BaseController:
             rospy.get_param("~port", "/dev/ttyACM0"), rospy.get_param("~baud", 115200)
         )
         self.odometry = EncoderOdometry(self.geometry, self.board.ticks_per_rev)
+        self._reconnects = self.board.link.health.reconnects
         odom, joints = PUBLISHES
         self.odom_pub = rospy.Publisher(odom, Odometry, queue_size=10)
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
@@ -79,6 +80,7 @@ class BaseController:
         if msg.data != self.governor.estopped:
             rospy.logwarn(f"base: e-stop {'engaged' if msg.data else 'released'}")
         self.governor.set_estop(msg.data)
+        self.board.estop(msg.data)
         if msg.data:
             self.board.command(0.0, 0.0)
 
@@ -117,6 +119,11 @@ class BaseController:
         counts = self.board.encoders()
         if counts is None:
             return
+        reconnects = self.board.link.health.reconnects
+        if reconnects != self._reconnects:  # the board may have reset its counters
+            self._reconnects = reconnects
+            self.odometry.restart_counts()
+            rospy.logwarn("base: the board reconnected; odometry continues from where it was")
         stamp = rospy.Time.now()
         self.odometry.update(counts[0], counts[1], stamp.to_sec())
         self._publish(stamp)
