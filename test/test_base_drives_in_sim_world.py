@@ -1,5 +1,5 @@
-"""The simulated robot drives: /cmd_vel turns the simulated wheels through the real base firmware
-and base controller, /odom and tf follow the robot's true motion in the simulated apartment, the
+"""The simulated robot drives: /cmd_vel turns the simulated wheels through the base controller
+and the simulated base board (the link protocol on a pty), /odom and tf follow the robot's true motion in the simulated apartment, the
 Kinect's /scan changes as the robot turns, and a silent /cmd_vel stops the base (deadman).
 
 The bench (test/launch/base_sim_world.launch) has no pan unit: the test plays it by putting
