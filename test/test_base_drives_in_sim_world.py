@@ -1,6 +1,7 @@
 """The simulated robot drives: /cmd_vel turns the simulated wheels through the base controller
-and the simulated base board (the link protocol on a pty), /odom and tf follow the robot's true motion in the simulated apartment, the
-Kinect's /scan changes as the robot turns, and a silent /cmd_vel stops the base (deadman).
+and the simulated base board (the link protocol on a pty), /odom and tf follow the robot's true
+motion in the simulated apartment, the Kinect's /scan changes as the robot turns, and a silent
+/cmd_vel stops the base (deadman).
 
 The bench (test/launch/base_sim_world.launch) has no pan unit: the test plays it by putting
 pan_joint and tilt_joint on /joint_states, so the camera frames exist in tf.
