@@ -123,13 +123,20 @@ def navigation_graph(request):
     if request.param == "robot":
         scan_source = [("base.launch", {"sim": "false"}), ("kinect.launch", {})]
     else:
-        scan_source = [("base.launch", {"sim": "true"}), ("sim_world.launch", {})]
+        scan_source = [
+            ("base.launch", {"sim": "true"}),
+            ("sim_world.launch", {"publish_map_odom": "false"}),
+        ]
     return load_launch(*scan_source, ("navigation.launch", {}))
 
 
 @pytest.fixture(scope="module", params=["robot", "sim"])
 def mapping_graph(request):
-    scan_source = ("kinect.launch", {}) if request.param == "robot" else ("sim_world.launch", {})
+    scan_source = (
+        ("kinect.launch", {})
+        if request.param == "robot"
+        else ("sim_world.launch", {"publish_map_odom": "false"})
+    )
     return load_launch(
         ("base.launch", {"sim": str(request.param == "sim").lower()}),
         scan_source,
@@ -232,3 +239,22 @@ def test_costmap_footprint_covers_the_base_in_the_urdf(navigation_graph):
     for costmap in ("global_costmap", "local_costmap"):
         radius = navigation_graph.node_param(move_base, f"{costmap}/robot_radius")
         assert radius >= footprint_radius(load_robot()), "the costmap would let the base scrape"
+
+
+def map_to_odom_publishers(g) -> list[str]:
+    found = [n.type for n in g.nodes if n.type in ("amcl", "slam_gmapping")]
+    return found + [
+        n.type for n in g.nodes if n.type == "sim_world" and g.node_param(n, "publish_map_odom")
+    ]
+
+
+def test_only_amcl_publishes_map_to_odom_while_navigating(navigation_graph):
+    assert map_to_odom_publishers(navigation_graph) == ["amcl"], "publish_map_odom:=false"
+
+
+def test_only_gmapping_publishes_map_to_odom_while_mapping(mapping_graph):
+    assert map_to_odom_publishers(mapping_graph) == ["slam_gmapping"], "publish_map_odom:=false"
+
+
+def test_sim_world_alone_gives_the_map_frame():
+    assert map_to_odom_publishers(load_launch(("sim_world.launch", {}))) == ["sim_world"]
