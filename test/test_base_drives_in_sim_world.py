@@ -130,3 +130,17 @@ def test_estop_stops_the_base_and_refuses_commands_until_released(sim):
     driver.stop()
     settled(odom)
     estop.unregister()
+
+
+def test_base_board_link_health_is_on_diagnostics(sim):
+    from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+
+    def base_status(msg):
+        return next((s for s in msg.status if s.name == "base board"), None)
+
+    diagnostics = Recorder("/diagnostics", DiagnosticArray, accept=base_status)
+    status = base_status(diagnostics.wait_count(1, timeout=10)[-1])
+    diagnostics.close()
+    assert status.level == DiagnosticStatus.OK and status.message == "connected"
+    counters = {kv.key: int(kv.value) for kv in status.values}
+    assert counters["frames_in"] > 0 and counters["crc_errors"] == 0

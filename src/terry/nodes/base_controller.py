@@ -2,7 +2,8 @@
 serial link, wheel encoder counts back, /odom and tf odom -> base_footprint out.
 
 Subscribes: cmd_vel (geometry_msgs/Twist), estop (std_msgs/Bool, latched), scan (the Kinect).
-Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint.
+Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint,
+diagnostics (the base board link's health, 1 Hz).
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
 spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import rospy
 import tf2_ros
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
@@ -24,7 +26,16 @@ from terry.footprint import footprint_radius
 from terry.obstacle_guard import GuardSettings, forward_speed_limit
 from terry.robot_model import drive_geometry, load_robot
 
-PUBLISHES = ("odom", "joint_states")
+PUBLISHES = ("odom", "joint_states", "diagnostics")
+HEALTH_COUNTERS = (
+    "frames_in",
+    "frames_out",
+    "crc_errors",
+    "framing_errors",
+    "lost_frames",
+    "nacks",
+    "reconnects",
+)
 SUBSCRIBES = ("cmd_vel", "estop", "scan")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
@@ -59,9 +70,10 @@ class BaseController:
         )
         self.odometry = EncoderOdometry(self.geometry, self.board.ticks_per_rev)
         self._reconnects = self.board.link.health.reconnects
-        odom, joints = PUBLISHES
+        odom, joints, diagnostics = PUBLISHES
         self.odom_pub = rospy.Publisher(odom, Odometry, queue_size=10)
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
+        self.diagnostics_pub = rospy.Publisher(diagnostics, DiagnosticArray, queue_size=1)
         self.tf = tf2_ros.TransformBroadcaster()
         cmd_vel, estop, scan = SUBSCRIBES
         rospy.Subscriber(cmd_vel, Twist, self._on_cmd_vel, queue_size=1)
@@ -70,6 +82,7 @@ class BaseController:
             rospy.Subscriber(scan, LaserScan, self._on_scan, queue_size=1)
         rate = rospy.get_param("~rate", 50.0)
         self._timer = rospy.Timer(rospy.Duration(1.0 / rate), self._tick)
+        self._health_timer = rospy.Timer(rospy.Duration(1.0), self._report_health)
 
     def _on_cmd_vel(self, msg: Twist) -> None:
         reason = self.governor.command(msg.linear.x, msg.angular.z, rospy.get_time())
@@ -153,6 +166,17 @@ class BaseController:
         joints.position = list(o.wheel_angles)
         joints.velocity = list(self.geometry.wheel_speeds(o.linear, o.angular))
         self.joint_pub.publish(joints)
+
+    def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
+        health = self.board.link.health
+        status = DiagnosticStatus(name="base board", hardware_id=self.board.link.port)
+        connected = self.board.link.connected.is_set()
+        status.level = DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR
+        status.message = health.last_error or health.state
+        status.values = [KeyValue(key, str(getattr(health, key))) for key in HEALTH_COUNTERS]
+        msg = DiagnosticArray(status=[status])
+        msg.header.stamp = rospy.Time.now()
+        self.diagnostics_pub.publish(msg)
 
     def shutdown(self) -> None:
         self.board.command(0.0, 0.0)
