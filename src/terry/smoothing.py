@@ -225,7 +225,15 @@ class Smoother:
         ends = self._waypoint_velocities(moves, requested, mode)
         segments, start, p0, v0 = [], time, positions, velocities
         for move, wanted, v1 in zip(moves, requested, ends, strict=True):
-            segment = self._segment(start, p0, move, v0, v1, wanted)
+            try:
+                segment = self._segment(start, p0, move, v0, v1, wanted)
+            except CommandError:  # no one duration suits every joint: come to rest, then go
+                target = [p + d for p, d in zip(p0, move, strict=True)]
+                brake = self._brake(start, p0, v0)
+                segments.append(brake)
+                p0 = brake.sample(brake.end)[0]
+                move = [t - p for t, p in zip(target, p0, strict=True)]
+                segment = self._segment(brake.end, p0, move, [0.0] * len(p0), v1, wanted)
             segments.append(segment)
             start, p0, v0 = segment.end, segment.sample(segment.end)[0], v1
         return Plan(self.names, time, tuple(positions), tuple(segments))
@@ -254,6 +262,22 @@ class Smoother:
             ends.append(velocities)
         return [*ends, rest]
 
+    def _brake(self, start: float, p0: Sequence[float], v0: Sequence[float]) -> Segment:
+        """Every joint from v0 to rest with a monotone speed (c = 0), short enough to stop
+        within its limits, else as gentle as the acceleration limit asks."""
+        gentle, room = 1e-3, math.inf
+        for p, v, spec in zip(p0, v0, self.specs, strict=True):
+            if v:
+                gentle = max(gentle, math.pi * abs(v) / (2 * self.max_acceleration))
+                free = (spec.upper - p) if v > 0 else (p - spec.lower)
+                room = min(room, 2 * max(free, 0.0) / abs(v))
+        duration = max(min(gentle, room), 1e-9)
+        moves = [v * duration / 2 for v in v0]
+        profiles = tuple(
+            _Profile.of(p, d, v, 0.0, duration) for p, d, v in zip(p0, moves, v0, strict=True)
+        )
+        return Segment(start, duration, profiles)
+
     def _nominal(self, move: Sequence[float]) -> float:
         """Rest-to-rest raised-cosine time within velocity and acceleration limits."""
         longest = self.min_duration
@@ -277,10 +301,16 @@ class Smoother:
         """The shortest segment of at least `wanted` s within every limit: velocity and position
         limits always, the acceleration limit too unless the position limits forbid it."""
         first = max(wanted, self._nominal(move))
-        longer = [first * _GROWTH**k for k in range(_STEPS)]
-        shorter = [first / _GROWTH**k for k in range(1, _STEPS)]
+        # where a joint blends straight from v0 to v1 (c = 0): monotone, no overshoot
+        blends = [
+            d / ((a + b) / 2) for d, a, b in zip(move, v0, v1, strict=True) if d * (a + b) > 0
+        ]
+        candidates = sorted({first * _GROWTH**k for k in range(_STEPS)} | set(blends))
+        longer = [d for d in candidates if d >= first]
+        shorter = [d for d in reversed(candidates) if 1e-6 <= d < first]
+        shorter += [first / _GROWTH**k for k in range(1, _STEPS) if first / _GROWTH**k >= 1e-3]
         fallback = None
-        for duration in longer + [d for d in shorter if d >= 1e-3]:
+        for duration in longer + shorter:
             profiles = tuple(
                 _Profile.of(*args, duration) for args in zip(p0, move, v0, v1, strict=True)
             )
