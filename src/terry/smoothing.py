@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from terry.robot_model import JointSpec
 
@@ -60,7 +61,7 @@ def parse_command(
     if not all(math.isfinite(t) and t >= 0 for t in times):
         raise CommandError(f"time_from_start must be finite and >= 0, got {times}")
     timed = any(t > 0 for t in times)
-    if timed and any(b <= a for a, b in zip(times, times[1:], strict=False)):
+    if timed and any(b <= a for a, b in pairwise(times)):
         raise CommandError(f"time_from_start must increase from point to point, got {times}")
     if not timed and len(points) > 1:
         raise CommandError("several points without time_from_start: give each point a time")
@@ -221,7 +222,10 @@ class Smoother:
             requested.append(0.0 if t is None else t - previous)
             previous = t or 0.0
         starts = [positions, *waypoints[:-1]]
-        moves = [[e - s for s, e in zip(a, b, strict=True)] for a, b in zip(starts, waypoints)]
+        moves = [
+            [e - s for s, e in zip(a, b, strict=True)]
+            for a, b in zip(starts, waypoints, strict=True)
+        ]
         ends = self._waypoint_velocities(moves, requested, mode)
         segments, start, p0, v0 = [], time, positions, velocities
         for move, wanted, v1 in zip(moves, requested, ends, strict=True):
