@@ -112,12 +112,8 @@ class ServoDriver:
                 return
             try:
                 if not self.limp:
-                    self.bus.set_angles(self.player.sample(rospy.get_time()))
+                    self._send(self.player.sample(rospy.get_time()))
                 angles = self.bus.read_angles()
-            except LimitError as error:  # cannot happen for validated input: refuse loudly
-                rospy.logerr("refused to send a target beyond a limit: %s", error)
-                self.player.hold(self.measured)
-                return
             except LinkDown as error:
                 self._lost(error)
                 return
@@ -130,6 +126,17 @@ class ServoDriver:
                 velocity=[self.velocity[n] for n in self.measured],
             )
         self.states.publish(state)
+
+    def _send(self, setpoints: dict[str, float]) -> None:
+        """Targets to the board; the calibration refuses any beyond a limit (validated input
+        never gets there: if it does, say so and hold where the arm is)."""
+        try:
+            self.bus.set_angles(setpoints)
+        except LimitError as error:
+            rospy.logerr_throttle_identical(
+                LOG_REPEAT, f"refused to send a target beyond a limit: {error}"
+            )
+            self.player.hold(self.measured)
 
     def _measure(self, angles: dict[str, float | None], now: float) -> None:
         """Take the positions read back; velocity from the change since the last reading
