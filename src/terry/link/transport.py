@@ -124,6 +124,9 @@ class Link:
                 self._note_error(str(error))
             except (serial.SerialException, OSError) as error:
                 self._note_error(f"{self.port} lost: {error} (unplugged or reset?)")
+            except Exception as error:  # a bug must not end the supervisor: log it and retry
+                log.exception("link %s: unexpected error", self.port)
+                self._note_error(f"{self.port}: unexpected error {error!r}")
             finally:
                 self.connected.clear()
                 self._close_port()
@@ -148,7 +151,7 @@ class Link:
         received = 0
         deadline = time.monotonic() + HANDSHAKE_TIMEOUT
         while time.monotonic() < deadline and not self._stop.is_set():
-            data = port.read(64)
+            data = _read_available(port)
             received += len(data)
             for message in self._messages(data):
                 if isinstance(message, m.HelloReply):
@@ -193,7 +196,7 @@ class Link:
         port = self._serial
         assert port is not None
         while not self._stop.is_set():
-            data = port.read(256)
+            data = _read_available(port)
             for message in self._messages(data):
                 if isinstance(message, m.Status):
                     self.health.board_status = message
@@ -244,6 +247,13 @@ class Link:
         self._stop.set()
         self._thread.join(timeout=2.0)
         self._close_port()
+
+
+def _read_available(port: serial.SerialBase) -> bytes:
+    """Whatever has arrived, waiting up to the port's timeout for the first byte."""
+    data = port.read(1)
+    waiting = port.in_waiting if data else 0
+    return data + port.read(waiting) if waiting else data
 
 
 def describe(board: m.HelloReply | None) -> str:
