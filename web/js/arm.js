@@ -1,0 +1,170 @@
+// The arm panel: x/y/z/claw sliders and clickable side and top views of the reachable workspace
+// publish [x, y, z, claw] on /arm/xyzc; unreachable targets are shown and never sent.
+import { Workspace, parseUrdf } from "./workspace.js";
+
+const $ = (id) => document.getElementById(id);
+const SEND_PERIOD_MS = 100;
+
+export function setupArm(conn) {
+  const publish = conn.publisher("/arm/xyzc", "std_msgs/Float32MultiArray");
+  const inputs = { x: $("arm-x"), y: $("arm-y"), z: $("arm-z"), claw: $("arm-claw") };
+  const side = $("arm-side"), top = $("arm-top");
+  let ws = null;
+  let lastSent = 0, pending = null;
+
+  const target = () => Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, Number(el.value)]));
+
+  const check = () => (ws ? ws.check(...["x", "y", "z"].map((k) => Number(inputs[k].value))) : { ok: true });
+
+  function send() {
+    const t = target();
+    const verdict = check();
+    if (!verdict.ok) return false;
+    return publish({ layout: { dim: [], data_offset: 0 }, data: [t.x, t.y, t.z, t.claw] });
+  }
+
+  function sendSoon() {
+    if (!$("arm-live").checked) return;
+    clearTimeout(pending);
+    const wait = Math.max(0, lastSent + SEND_PERIOD_MS - performance.now());
+    pending = setTimeout(() => { lastSent = performance.now(); send(); }, wait);
+  }
+
+  function update() {
+    for (const [k, el] of Object.entries(inputs)) $(`arm-${k}-v`).textContent = Number(el.value).toFixed(3);
+    const verdict = check();
+    const reach = $("arm-reach");
+    reach.textContent = verdict.ok ? "reachable" : `unreachable: ${verdict.reason}`;
+    reach.className = `reach ${verdict.ok ? "ok" : "bad"}`;
+    $("arm-send").disabled = !verdict.ok;
+    draw();
+  }
+
+  // Views: side = (r along the target's yaw, z); top = (x forward up the canvas, y left).
+  const scale = () => {
+    const [rMax, zMin, zMax] = ws ? ws.bounds() : [0.3, -0.1, 0.35];
+    return { rMax: rMax * 1.1, zMin: zMin - 0.02, zMax: zMax + 0.02 };
+  };
+  const sideMap = (c) => {
+    const s = scale(), w = c.width, h = c.height;
+    const k = Math.min(w / (s.rMax * 1.05), h / (s.zMax - s.zMin));
+    return { k, x0: w * 0.05, y0: h - (0 - s.zMin) * k - (h - (s.zMax - s.zMin) * k) / 2 };
+  };
+  const topMap = (c) => {
+    const s = scale(), w = c.width, h = c.height;
+    const k = Math.min(w / (2 * s.rMax), h / (s.rMax * 1.15));
+    return { k, x0: w / 2, y0: h * 0.92 };
+  };
+
+  function shade(c, map, reachable) {
+    const g = c.getContext("2d");
+    const img = g.createImageData(c.width, c.height);
+    const step = 4;
+    for (let py = 0; py < c.height; py += step) {
+      for (let px = 0; px < c.width; px += step) {
+        if (!reachable(px + step / 2, py + step / 2, map)) continue;
+        for (let dy = 0; dy < step; dy++) for (let dx = 0; dx < step; dx++) {
+          const i = ((py + dy) * c.width + px + dx) * 4;
+          img.data.set([40, 90, 60, 255], i);
+        }
+      }
+    }
+    g.putImageData(img, 0, 0);
+    return g;
+  }
+
+  function marker(g, x, y, ok) {
+    g.strokeStyle = ok ? "#3fb950" : "#f85149";
+    g.lineWidth = 2;
+    g.beginPath(); g.arc(x, y, 6, 0, 2 * Math.PI); g.moveTo(x - 10, y); g.lineTo(x + 10, y);
+    g.moveTo(x, y - 10); g.lineTo(x, y + 10); g.stroke();
+  }
+
+  function draw() {
+    const t = target(), ok = check().ok;
+    const sm = sideMap(side);
+    const gs = shade(side, sm, (px, py, m) => ws?.checkPlanar((px - m.x0) / m.k, (m.y0 - py) / m.k).ok);
+    gs.fillStyle = "#8a93a0"; gs.fillRect(sm.x0 - 4, sm.y0, 8, 6);
+    marker(gs, sm.x0 + Math.hypot(t.x, t.y) * sm.k, sm.y0 - t.z * sm.k, ok);
+    const tm = topMap(top);
+    const gt = shade(top, tm, (px, py, m) => ws?.check((m.y0 - py) / m.k, (m.x0 - px) / m.k, t.z).ok);
+    gt.fillStyle = "#8a93a0"; gt.fillRect(tm.x0 - 4, tm.y0 - 4, 8, 8);
+    marker(gt, tm.x0 - t.y * tm.k, tm.y0 - t.x * tm.k, ok);
+  }
+
+  function canvasPoint(c, e) {
+    const rect = c.getBoundingClientRect();
+    return [(e.clientX - rect.left) * (c.width / rect.width), (e.clientY - rect.top) * (c.height / rect.height)];
+  }
+  const setValue = (el, v) => { el.value = String(Math.round(v * 1000) / 1000); };
+
+  side.addEventListener("click", (e) => {
+    const [px, py] = canvasPoint(side, e), m = sideMap(side), t = target();
+    const r = Math.max(0.001, (px - m.x0) / m.k), yaw = Math.atan2(t.y, t.x) || 0;
+    setValue(inputs.x, r * Math.cos(yaw)); setValue(inputs.y, r * Math.sin(yaw));
+    setValue(inputs.z, (m.y0 - py) / m.k);
+    update(); send();
+  });
+  top.addEventListener("click", (e) => {
+    const [px, py] = canvasPoint(top, e), m = topMap(top);
+    setValue(inputs.x, (m.y0 - py) / m.k); setValue(inputs.y, (m.x0 - px) / m.k);
+    update(); send();
+  });
+  for (const el of Object.values(inputs)) el.addEventListener("input", () => { update(); sendSoon(); });
+  $("arm-send").addEventListener("click", send);
+
+  // The model, each time we connect (the robot may have been restarted with another one).
+  conn.addEventListener("connected", async () => {
+    try {
+      const joints = parseUrdf(await conn.getParam("/robot_description"));
+      ws = new Workspace(joints);
+      const [rMax, zMin, zMax] = ws.bounds();
+      for (const k of ["x", "y"]) { inputs[k].min = -rMax; inputs[k].max = rMax; }
+      inputs.z.min = zMin; inputs.z.max = zMax;
+      document.body.dataset.workspace = "ready";
+    } catch (err) {
+      $("arm-reach").textContent = `no robot model: ${err.message}`;
+    }
+    update();
+    refreshSmoothing();
+  });
+
+  // IK verdicts and joint angles from the robot.
+  conn.subscribe("/arm/ik_status", "std_msgs/String", (m) => {
+    let text = m.data;
+    try { const s = JSON.parse(m.data); text = s.ok ? "ok" : `${s.status ?? "refused"}: ${s.reason ?? ""}`; } catch { /* plain text */ }
+    $("arm-ik").textContent = text;
+  });
+  const rows = new Map();
+  conn.subscribe("/joint_states", "sensor_msgs/JointState", (m) => {
+    m.name.forEach((name, i) => {
+      if (!rows.has(name)) {
+        const tr = $("joints").tBodies[0].insertRow();
+        tr.insertCell().textContent = name;
+        rows.set(name, tr.insertCell());
+        tr.cells[1].dataset.joint = name;
+      }
+      const rad = m.position[i];
+      rows.get(name).textContent = `${rad.toFixed(3)} rad  ${(rad * 180 / Math.PI).toFixed(1)}°`;
+    });
+  }, { throttle: 100 });
+
+  // Smoothing: the shim's service; its live parameter tells the current state.
+  const smooth = $("smooth");
+  async function refreshSmoothing() {
+    try {
+      smooth.checked = Boolean(await conn.getParam("/smooth_shim/enabled"));
+      $("smooth-state").textContent = "";
+    } catch { $("smooth-state").textContent = "(shim not running?)"; }
+  }
+  smooth.addEventListener("change", async () => {
+    try {
+      const res = await conn.call("/arm/smooth/set_enabled", "std_srvs/SetBool", { data: smooth.checked });
+      $("smooth-state").textContent = res.success ? (smooth.checked ? "on" : "off") : res.message;
+    } catch (err) {
+      smooth.checked = !smooth.checked;
+      $("smooth-state").textContent = `no smoothing shim: ${err.message}`;
+    }
+  });
+  update();
+}

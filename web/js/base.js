@@ -1,0 +1,86 @@
+// Base teleop: keys (arrows/WASD) and an on-screen joystick. While held, /cmd_vel is republished
+// every 100 ms; letting go, losing focus or losing the connection sends zero (and the base
+// controller stops by itself when commands stop arriving).
+const $ = (id) => document.getElementById(id);
+const PERIOD_MS = 100;
+const KEYS = {
+  ArrowUp: [1, 0], KeyW: [1, 0], ArrowDown: [-1, 0], KeyS: [-1, 0],
+  ArrowLeft: [0, 1], KeyA: [0, 1], ArrowRight: [0, -1], KeyD: [0, -1],
+};
+const MAX_TURN = 1.5; // rad/s at full stick
+
+export function setupBase(conn) {
+  const publish = conn.publisher("/cmd_vel", "geometry_msgs/Twist");
+  const held = new Set();
+  let stick = null; // [forward, left] in -1..1 while dragging
+  let timer = null;
+
+  const command = () => {
+    let f = 0, l = 0;
+    for (const k of held) { f += KEYS[k][0]; l += KEYS[k][1]; }
+    if (stick) [f, l] = stick;
+    const max = Number($("base-max").value);
+    return [Math.max(-1, Math.min(1, f)) * max, Math.max(-1, Math.min(1, l)) * MAX_TURN];
+  };
+  const twist = (v, w) => ({ linear: { x: v, y: 0, z: 0 }, angular: { x: 0, y: 0, z: w } });
+  const show = (v, w) => { $("base-cmd").textContent = `${v.toFixed(2)} m/s, ${w.toFixed(2)} rad/s`; };
+
+  function tick() {
+    const [v, w] = command();
+    publish(twist(v, w));
+    show(v, w);
+  }
+  function start() {
+    if (timer) return;
+    tick();
+    timer = setInterval(tick, PERIOD_MS);
+  }
+  function stop() {
+    held.clear();
+    stick = null;
+    clearInterval(timer);
+    timer = null;
+    publish(twist(0, 0));
+    show(0, 0);
+    knob.style.transform = "";
+  }
+  const active = () => held.size > 0 || stick !== null;
+
+  window.addEventListener("keydown", (e) => {
+    if (!(e.code in KEYS) || e.target instanceof HTMLInputElement) return;
+    e.preventDefault();
+    held.add(e.code);
+    start();
+  });
+  window.addEventListener("keyup", (e) => {
+    if (!held.delete(e.code)) return;
+    if (!active()) stop();
+  });
+  window.addEventListener("blur", stop);
+  document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
+  conn.addEventListener("disconnected", stop);
+
+  const pad = $("joystick"), knob = pad.querySelector(".knob");
+  function drag(e) {
+    const r = pad.getBoundingClientRect();
+    const half = r.width / 2;
+    let dx = (e.clientX - r.left - half) / half, dy = (e.clientY - r.top - half) / half;
+    const n = Math.hypot(dx, dy);
+    if (n > 1) { dx /= n; dy /= n; }
+    stick = [-dy, -dx];
+    knob.style.transform = `translate(${dx * (half - 28)}px, ${dy * (half - 28)}px)`;
+    start();
+  }
+  pad.addEventListener("pointerdown", (e) => { pad.setPointerCapture(e.pointerId); drag(e); });
+  pad.addEventListener("pointermove", (e) => { if (stick) drag(e); });
+  for (const ev of ["pointerup", "pointercancel", "lostpointercapture"]) {
+    pad.addEventListener(ev, () => { if (stick) { stick = null; if (!active()) stop(); } });
+  }
+  $("base-max").addEventListener("input", () => { $("base-max-v").textContent = $("base-max").value; });
+  $("base-max-v").textContent = $("base-max").value;
+
+  conn.subscribe("/odom", "nav_msgs/Odometry", (m) => {
+    const p = m.pose.pose.position, t = m.twist.twist;
+    $("odom").textContent = `x ${p.x.toFixed(2)} y ${p.y.toFixed(2)} m · ${t.linear.x.toFixed(2)} m/s ${t.angular.z.toFixed(2)} rad/s`;
+  }, { throttle: 100 });
+}

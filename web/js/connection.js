@@ -1,0 +1,108 @@
+// The bridge connection: reconnects by itself (every second), re-creates every subscription and
+// publisher on each new connection, and tracks when each stream last delivered (stale data).
+const RETRY_MS = 1000;
+
+export class Connection extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = url;
+    this.ros = null;
+    this.connected = false;
+    this.subs = []; // {name, type, callback, options, topic, last}
+    this.pubs = new Map(); // name -> {type, latch, topic}
+    this.open();
+  }
+
+  open() {
+    const ros = new ROSLIB.Ros({});
+    this.ros = ros;
+    ros.on("connection", () => {
+      if (ros !== this.ros) return;
+      this.connected = true;
+      for (const pub of this.pubs.values()) pub.topic = null;
+      for (const sub of this.subs) this.attach(sub);
+      this.emit("connected");
+    });
+    ros.on("close", () => this.lost(ros));
+    ros.on("error", () => this.lost(ros));
+    ros.connect(this.url);
+  }
+
+  lost(ros) {
+    if (ros !== this.ros) return;
+    this.ros = null;
+    const was = this.connected;
+    this.connected = false;
+    if (was) this.emit("disconnected");
+    setTimeout(() => this.open(), RETRY_MS);
+  }
+
+  /** Drop the link on purpose (as a network loss would); it comes back by itself. */
+  drop() {
+    if (this.ros) this.ros.close();
+  }
+
+  emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
+  attach(sub) {
+    sub.topic = new ROSLIB.Topic({
+      ros: this.ros, name: sub.name, messageType: sub.type,
+      throttle_rate: sub.options.throttle ?? 0, queue_length: 1,
+    });
+    sub.topic.subscribe((msg) => {
+      sub.last = performance.now();
+      sub.callback(msg);
+    });
+  }
+
+  /** Subscribe now and after every reconnect; options.throttle in ms. */
+  subscribe(name, type, callback, options = {}) {
+    const sub = { name, type, callback, options, topic: null, last: 0 };
+    this.subs.push(sub);
+    if (this.connected) this.attach(sub);
+    return sub;
+  }
+
+  /** A function publishing on `name`; false when there is no connection to send it on. */
+  publisher(name, type, latch = false) {
+    this.pubs.set(name, { type, latch, topic: null });
+    return (msg) => {
+      const pub = this.pubs.get(name);
+      if (!this.connected) return false;
+      if (!pub.topic) {
+        pub.topic = new ROSLIB.Topic({ ros: this.ros, name, messageType: type, latch, queue_size: 1 });
+        pub.topic.advertise();
+      }
+      pub.topic.publish(msg);
+      return true;
+    };
+  }
+
+  /** Call a service; resolves with the response, rejects with a reason. */
+  call(name, type, request) {
+    return new Promise((resolve, reject) => {
+      if (!this.connected) return reject(new Error("not connected"));
+      new ROSLIB.Service({ ros: this.ros, name, serviceType: type })
+        .callService(request, resolve, (err) => reject(new Error(err)));
+    });
+  }
+
+  getParam(name) {
+    return new Promise((resolve, reject) => {
+      if (!this.connected) return reject(new Error("not connected"));
+      new ROSLIB.Param({ ros: this.ros, name }).get(resolve, (err) => reject(new Error(err)));
+    });
+  }
+
+  setParam(name, value) {
+    if (this.connected) new ROSLIB.Param({ ros: this.ros, name }).set(value);
+  }
+
+  /** Names of subscribed topics that have said nothing for `ms` (only those that ever spoke). */
+  stale(ms) {
+    const now = performance.now();
+    return this.subs.filter((s) => s.last && now - s.last > ms).map((s) => s.name);
+  }
+}

@@ -1,0 +1,2 @@
+import * as ROSLIB from "roslib";
+window.ROSLIB = ROSLIB;
