@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import threading
 
 import pytest
+import serial
 
 from terry import maestro
 from terry.maestro import MaestroError
-from terry.sim.maestro_device import MaestroDevice
+from terry.sim.maestro_device import MaestroDevice, serve
 
 
 @pytest.mark.parametrize(
@@ -20,7 +22,8 @@ from terry.sim.maestro_device import MaestroDevice
         # 2000 us = 8000 = 0b1111101_000000 -> low 7 bits 0x40, high 7 bits 0x3E
         (maestro.set_target(5, 8000), bytes([0x84, 0x05, 0x40, 0x3E])),
         (maestro.set_target(23, 0x3FFF), bytes([0x84, 0x17, 0x7F, 0x7F])),
-        (maestro.set_speed(1, 140), bytes([0x87, 0x01, 0x0C, 0x01])),
+        # Pololu's Set Speed example: channel 5, 140 (3.5 us/ms) = 1*128 + 12
+        (maestro.set_speed(5, 140), bytes([0x87, 0x05, 0x0C, 0x01])),
         (maestro.set_acceleration(3, 4), bytes([0x89, 0x03, 0x04, 0x00])),
         (maestro.get_position(4), bytes([0x90, 0x04])),
         (maestro.get_moving_state(), bytes([0x93])),
@@ -116,3 +119,26 @@ def test_random_bytes_never_crash_the_board_and_it_recovers():
     board.receive(maestro.set_target(3, 5000))
     board.advance(0.05)
     assert maestro.decode_u16(board.receive(maestro.get_position(3))) == 5000
+
+
+def test_simulated_board_on_a_pty_survives_garbage_and_answers_like_the_real_one(tmp_path):
+    """The board's process as the driver sees it: a serial port at a path, opened with pyserial."""
+    link = tmp_path / "maestro"
+    board, stop = MaestroDevice(), threading.Event()
+    thread = threading.Thread(target=serve, args=(str(link), board, lambda: not stop.is_set()))
+    thread.start()
+    try:
+        from harness import wait_for
+
+        wait_for(link.exists, 10, "the simulated board's port")
+        with serial.Serial(str(link), 115200, timeout=2) as port:
+            port.write(maestro.set_target(1, 7000) + bytes([0x55, 0xFF, 0x84, 0x01]))
+            port.write(maestro.get_errors())  # interrupts the cut-short set target above
+            assert maestro.decode_u16(port.read(2)) & MaestroError.SERIAL_PROTOCOL
+            wait_for(lambda: board.outputs[1].position == 7000, 10, "channel 1 at 7000")
+            port.write(maestro.get_position(1))
+            assert maestro.decode_u16(port.read(2)) == 7000
+    finally:
+        stop.set()
+        thread.join()
+    assert not link.exists()  # unplugged: the port is gone

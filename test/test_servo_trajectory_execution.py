@@ -3,6 +3,7 @@ a new trajectory starting from the current setpoint, bad trajectories refused wh
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -102,3 +103,24 @@ def test_a_position_read_back_at_a_limit_is_held_within_it(joint, limit):
     servo.to_quarter_us(held)  # raises LimitError if it would not be sent
     player.start(1.0, parse_trajectory([joint], [(1.0, [0.0])], JOINTS))  # and it moves again
     assert player.sample(10.0)[joint] == pytest.approx(0.0)
+
+
+def test_a_stream_of_one_point_trajectories_is_followed_smoothly():
+    """What the smoothing shim sends: a one-point trajectory every 20 ms, 20 ms ahead. Each one
+    takes over from the setpoint where the last left it: no jumps, a lag of about one period."""
+    player = TrajectoryPlayer(JOINTS, {**HOME, "arm_shoulder": 0.5})
+    limit = JOINTS["arm_shoulder"].velocity
+
+    def wanted(t: float) -> float:
+        return 0.5 + 0.8 * math.sin(1.5 * t)  # 1.2 rad/s at most, under the limit
+
+    setpoints = []
+    for tick in range(200):
+        now = tick * 0.02
+        command = parse_trajectory(["arm_shoulder"], [(0.02, [wanted(now + 0.02)])], JOINTS)
+        player.start(now, command)
+        for offset in (0.007, 0.014):  # the driver's loop, out of phase with the stream
+            setpoints.append((now + offset, player.sample(now + offset)["arm_shoulder"]))
+    for (t0, p0), (t1, p1) in itertools.pairwise(setpoints):
+        assert abs(p1 - p0) <= limit * (t1 - t0) + 1e-9
+    assert max(abs(p - wanted(t)) for t, p in setpoints) < 1.2 * 0.02 + 1e-9
