@@ -33,6 +33,9 @@ def test_transport_reconnects_after_the_port_is_closed_and_recreated(served_boar
         wait_for(lambda: moving(board, 2.0), 10, "encoder reports after reconnecting")
         wait_for(lambda: served_board.model.wheels[0].speed > 1.0, 10, "the wheels to turn again")
         assert board.link.health.reconnects == 1
+        values = board.link.health.values()
+        assert values["reconnects"] == "1" and values["state"] == "connected"
+        assert values["board"].startswith("base firmware")
     finally:
         board.close()
 

@@ -45,6 +45,30 @@ class LinkHealth:
     board: m.HelloReply | None = None
     board_status: m.Status | None = None
 
+    def values(self, now: float | None = None) -> dict[str, str]:
+        """Key/value pairs for a diagnostic_msgs/DiagnosticStatus."""
+        now = time.monotonic() if now is None else now
+        heard = "never" if self.last_heard is None else f"{now - self.last_heard:.2f} s ago"
+        out = {
+            "state": self.state,
+            "board": describe(self.board),
+            "frames in": str(self.frames_in),
+            "frames out": str(self.frames_out),
+            "CRC errors": str(self.crc_errors),
+            "framing errors": str(self.framing_errors),
+            "dropped bytes": str(self.dropped_bytes),
+            "lost frames": str(self.lost_frames),
+            "refused commands": str(self.nacks),
+            "reconnects": str(self.reconnects),
+            "last heard": heard,
+            "last error": self.last_error,
+        }
+        if self.board_status is not None:
+            out["board CRC errors"] = str(self.board_status.rx_crc_errors)
+            out["board dropped bytes"] = str(self.board_status.rx_dropped)
+            out["board free RAM"] = f"{self.board_status.free_ram} B"
+        return out
+
 
 class HandshakeError(Exception):
     pass
