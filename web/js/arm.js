@@ -134,7 +134,7 @@ export function setupArm(conn) {
     let text = m.data;
     try { const s = JSON.parse(m.data); text = s.ok ? "ok" : `${s.status ?? "refused"}: ${s.reason ?? ""}`; } catch { /* plain text */ }
     $("arm-ik").textContent = text;
-  });
+  }, { stale: false });
   const rows = new Map();
   conn.subscribe("/joint_states", "sensor_msgs/JointState", (m) => {
     m.name.forEach((name, i) => {

@@ -100,9 +100,9 @@ export class Connection extends EventTarget {
     if (this.connected) new ROSLIB.Param({ ros: this.ros, name }).set(value);
   }
 
-  /** Names of subscribed topics that have said nothing for `ms` (only those that ever spoke). */
+  /** Streams that have said nothing for `ms` (those that spoke once; not events: stale: false). */
   stale(ms) {
     const now = performance.now();
-    return this.subs.filter((s) => s.last && now - s.last > ms).map((s) => s.name);
+    return this.subs.filter((s) => s.options.stale !== false && s.last && now - s.last > ms).map((s) => s.name);
   }
 }

@@ -18,5 +18,5 @@ export function setupLog(conn) {
     li.hidden = m.level < Number(level.value);
     list.prepend(li);
     while (list.children.length > KEEP) list.lastChild.remove();
-  });
+  }, { stale: false });
 }

@@ -25,7 +25,7 @@ export function setupSafety(conn) {
     }
   });
   // What the robot says counts (another client may have stopped it).
-  conn.subscribe("/estop", "std_msgs/Bool", (m) => show(m.data));
+  conn.subscribe("/estop", "std_msgs/Bool", (m) => show(m.data), { stale: false });
   conn.addEventListener("connected", () => { if (state.stopped) publish({ data: true }); });
   return state;
 }
