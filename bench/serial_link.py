@@ -59,6 +59,8 @@ def round_trip_link(link: Path) -> list[float]:
     running.set()
     thread = threading.Thread(target=serve, args=(str(link), BaseBoardModel(), running.is_set))
     thread.start()
+    while not link.exists():
+        time.sleep(0.01)
     board = BaseBoard(str(link), BAUD)
     times = []
     try:
@@ -129,15 +131,16 @@ def main() -> None:
         ("e-stop", m.Estop(1), Bool(True)),
         ("IMU sample", m.ImuSample(0, 0, 0, 0, 0, 0, 0), imu),
     ]
-    print("\nwire bytes per message (payload / wire = efficiency):")
-    print(f"  {'message':16} {'link':>12} {'rosserial':>14} {'rosserial/link bytes':>22}")
+    print("\nwire bytes per message; efficiency = payload bytes / bytes on the wire")
+    print(
+        f"  {'message':15} {'link':>11} {'rosserial, same payload':>24} {'rosserial, ROS msg':>19}"
+    )
     for name, ours_msg, ros_msg in cases:
         payload, wire = ours_msg.size(), link_wire(ours_msg)
-        ros_payload, ros_wire = ros_size(ros_msg), rosserial_wire(ros_msg)
-        ours_eff, ros_eff = payload / wire, ros_payload / ros_wire
+        framed, ros_wire = 8 + payload, rosserial_wire(ros_msg)
         print(
-            f"  {name:16} {wire:3d} B {ours_eff:5.0%}  {ros_wire:4d} B {ros_eff:5.0%}"
-            f"  {ros_wire / wire:16.2f}"
+            f"  {name:15} {wire:3d} B {payload / wire:4.0%} {framed:9d} B {payload / framed:4.0%}"
+            f" x{framed / wire:4.2f} {ros_wire:8d} B x{ros_wire / wire:5.2f}"
         )
     rate_ours = BAUD / 10 / link_wire(cases[-1][1])
     rate_ros = BAUD / 10 / rosserial_wire(imu)
