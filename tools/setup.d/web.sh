@@ -3,5 +3,5 @@
 if ! fresh web web/package.json web/package-lock.json web/src/*.js || [ ! -f web/vendor/roslib.js ]; then
   say "building the dashboard's roslibjs bundle (npm ci, esbuild)"
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-  [ -f "$stamp_dir/web.pending" ] && done_step web
+  if [ -f "$stamp_dir/web.pending" ]; then done_step web; fi
 fi

@@ -19,7 +19,7 @@ export class Connection extends EventTarget {
     ros.on("connection", () => {
       if (ros !== this.ros) return;
       this.connected = true;
-      for (const pub of this.pubs.values()) pub.topic = null;
+      for (const [name, pub] of this.pubs) this.advertise(name, pub);
       for (const sub of this.subs) this.attach(sub);
       this.emit("connected");
     });
@@ -65,16 +65,23 @@ export class Connection extends EventTarget {
     return sub;
   }
 
+  /** Advertise at once, so subscribers are connected before the first message (e-stop). */
+  advertise(name, pub) {
+    pub.topic = new ROSLIB.Topic({
+      ros: this.ros, name, messageType: pub.type, latch: pub.latch, queue_size: 1,
+    });
+    pub.topic.advertise();
+  }
+
   /** A function publishing on `name`; false when there is no connection to send it on. */
   publisher(name, type, latch = false) {
-    this.pubs.set(name, { type, latch, topic: null });
+    const entry = { type, latch, topic: null };
+    this.pubs.set(name, entry);
+    if (this.connected) this.advertise(name, entry);
     return (msg) => {
       const pub = this.pubs.get(name);
       if (!this.connected) return false;
-      if (!pub.topic) {
-        pub.topic = new ROSLIB.Topic({ ros: this.ros, name, messageType: type, latch, queue_size: 1 });
-        pub.topic.advertise();
-      }
+      if (!pub.topic) this.advertise(name, pub);
       pub.topic.publish(msg);
       return true;
     };
