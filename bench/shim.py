@@ -37,7 +37,8 @@ def percentiles(values: list[float], unit: float = 1e-3) -> str:
     def at(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / unit
 
-    return f"p50 {at(0.5):8.3f}  p90 {at(0.9):8.3f}  p99 {at(0.99):8.3f}  max {ordered[-1] / unit:8.3f}"
+    top = ordered[-1] / unit
+    return f"p50 {at(0.5):8.3f}  p90 {at(0.9):8.3f}  p99 {at(0.99):8.3f}  max {top:8.3f}"
 
 
 def random_points(rng: random.Random, count: int) -> list[tuple[float, list[float]]]:
