@@ -5,6 +5,7 @@ moving one way, and ends at the slider's last value."""
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_slider_retargets_give_smooth_motion(mode, move_time, slider_speed):
         t += 0.02  # the shim's 50 Hz stream
     limit = JOINTS["arm_wrist"].velocity
     assert samples[-1][1] == pytest.approx(0.8, abs=1e-9)
-    for (_, p0, v0), (_, p1, v1) in zip(samples, samples[1:], strict=False):
+    for (_, p0, v0), (_, p1, v1) in pairwise(samples):
         assert p1 >= p0 - 1e-12  # never turns back
         assert abs(v1) <= limit * (1 + 1e-9)
         assert abs(p1 - p0) <= limit * 0.02 * (1 + 1e-9)
