@@ -1,0 +1,73 @@
+#include "motor.h"
+#include <math.h>
+
+static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+void MotorAxis::reset(int32_t counts) {
+  angle_ = ref_ = target_ = counts / c_.counts_per_rad;
+  speed_ = ref_speed_ = wanted_ = integral_ = last_error_ = 0;
+  mode_ = HOLD;
+  stopped_ = true;
+}
+
+bool MotorAxis::position(float target) {
+  if (!(target >= c_.min_angle && target <= c_.max_angle)) return false;
+  target_ = target;
+  mode_ = POSITION;
+  stopped_ = false;
+  return true;
+}
+
+bool MotorAxis::velocity(float speed) {
+  if (!(fabsf(speed) <= c_.max_speed)) return false;
+  wanted_ = speed;
+  mode_ = VELOCITY;
+  stopped_ = false;
+  return true;
+}
+
+void MotorAxis::hold() {
+  wanted_ = 0;
+  mode_ = VELOCITY;  // decelerates at max_accel, then the reference stays put
+  stopped_ = false;
+}
+
+void MotorAxis::stop(int32_t counts) {
+  reset(counts);
+}
+
+int16_t MotorAxis::update(int32_t counts, float dt) {
+  float angle = counts / c_.counts_per_rad;
+  speed_ += ((angle - angle_) / dt - speed_) * 0.2f;  // low-passed measured speed
+  angle_ = angle;
+  if (stopped_) return 0;
+  float want;
+  if (mode_ == POSITION) {
+    float to_go = target_ - ref_;
+    // The fastest speed from which max_accel still stops on the target.
+    float brake = sqrtf(2.0f * c_.max_accel * fabsf(to_go));
+    want = clampf(to_go > 0 ? brake : -brake, -c_.max_speed, c_.max_speed);
+  } else {
+    want = wanted_;
+  }
+  float step = c_.max_accel * dt;
+  ref_speed_ = clampf(want, ref_speed_ - step, ref_speed_ + step);
+  float next = ref_ + ref_speed_ * dt;
+  if (mode_ == POSITION && (next - target_) * (ref_ - target_) <= 0) {
+    next = target_;  // arrived (or would cross): sit on the target
+    ref_speed_ = 0;
+  }
+  // Soft limits bound the reference in every mode.
+  if (next < c_.min_angle || next > c_.max_angle) {
+    next = clampf(next, c_.min_angle, c_.max_angle);
+    ref_speed_ = 0;
+  }
+  ref_ = next;
+  float error = ref_ - angle_;
+  integral_ = clampf(integral_ + error * dt, -50.0f / (c_.ki + 1e-6f), 50.0f / (c_.ki + 1e-6f));
+  float derivative = (error - last_error_) / dt;
+  last_error_ = error;
+  float pwm = 255.0f * ref_speed_ / c_.max_speed + c_.kp * error + c_.ki * integral_ +
+              c_.kd * derivative;
+  return (int16_t)clampf(pwm, -255, 255);
+}
