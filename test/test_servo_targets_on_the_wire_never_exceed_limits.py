@@ -146,3 +146,25 @@ def test_targets_on_the_wire_stay_within_joint_and_velocity_limits(bus, start, n
             per_second = JOINTS[joint].velocity * CONFIG[joint]["us_per_rad"] * 4
             assert abs(target - before) <= per_second * (now - then) + 1, (joint, target, before)
             last[channel] = (now, target)
+
+
+def test_connecting_sets_each_speed_limit_from_the_urdf_and_clears_acceleration(tmp_path):
+    """The board itself then never slews a servo faster than its URDF velocity, and no ramp left
+    by the Maestro Control Center makes points late."""
+    link = str(tmp_path / "maestro")
+    wire = Wire(link)
+    for output in wire.board.outputs:
+        output.speed, output.acceleration = 0, 5
+    channels = load_calibration(package_file("config", "servos.yaml"), load_robot())
+    bus = ServoBus(link, channels)
+    try:
+        bus.connect()
+        bus.errors()  # everything sent before has been read
+        for joint, c in CONFIG.items():
+            output = wire.board.outputs[c["channel"]]
+            per_tick = JOINTS[joint].velocity * c["us_per_rad"] * 4 * 0.010  # 0.25 us / 10 ms
+            assert per_tick - 1 < output.speed <= per_tick, (joint, output.speed, per_tick)
+            assert output.acceleration == 0, joint
+    finally:
+        bus.close()
+        wire.close()

@@ -36,7 +36,9 @@ class ServoBus:
         return self._serial is not None
 
     def connect(self) -> None:
-        """Open the port, clear stale errors and set each servo's speed from the URDF limit."""
+        """Open the port, clear stale errors, set each servo's speed from the URDF limit and
+        its acceleration to unlimited (the driver plans the motion; a ramp left on the board by
+        the Maestro Control Center would make points late)."""
         try:
             self._serial = serial.Serial(self.port, self.baud, timeout=REPLY_TIMEOUT)
         except (serial.SerialException, OSError) as error:
@@ -49,7 +51,10 @@ class ServoBus:
         self._serial.reset_input_buffer()
         self.errors()
         for servo in self.channels.values():
-            self._write(maestro.set_speed(servo.channel, servo.speed_limit()))
+            self._write(
+                maestro.set_speed(servo.channel, servo.speed_limit())
+                + maestro.set_acceleration(servo.channel, 0)
+            )
 
     def close(self) -> None:
         if self._serial is not None:

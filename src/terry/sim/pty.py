@@ -1,5 +1,11 @@
 """A pseudo-terminal that stands in for a USB serial device: the driver opens the link path
 with pyserial exactly as it would open /dev/ttyACM0, and the simulated device holds the master.
+
+    with PseudoSerial("/tmp/terry/maestro") as port:   # the link appears
+        select.select([port], [], [], 0.1)           # port.fileno() is the master side
+        request = port.read()                        # b"" when nothing is waiting
+        port.write(reply)
+    # closed: the link is gone, and the driver's next read or write fails as on an unplug
 """
 
 from __future__ import annotations
