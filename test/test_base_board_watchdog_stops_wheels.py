@@ -4,8 +4,10 @@ and tells the host why in its status reports.
 
 from __future__ import annotations
 
+import math
 import time
 
+import pytest
 from harness import wait_for
 from link_fixtures import served_board  # noqa: F401 - a fixture
 
@@ -53,5 +55,27 @@ def test_estop_stops_the_wheels_and_refuses_commands_until_released(served_board
         assert wheels[0].speed == wheels[1].speed == 0.0
         assert board.estop(False)
         drive_until(board, lambda: wheels[0].speed > 2.5, "driving after release")
+    finally:
+        board.close()
+
+
+@pytest.mark.parametrize(
+    "speed, refused_by",
+    [(math.nan, "host"), (math.inf, "host"), (-100.0, "host"), (25.0, "board")],
+)
+def test_bad_wheel_speeds_stop_the_wheels(served_board, speed, refused_by):  # noqa: F811
+    wheels = served_board.model.wheels
+    board = BaseBoard(str(served_board.link), 115200)
+    try:
+        drive_until(board, lambda: wheels[0].speed > 2.5, "speed")
+        nacks = board.link.health.nacks
+
+        def bad_command() -> bool:
+            board.command(speed, 1.0)
+            time.sleep(0.02)
+            return wheels[0].speed == wheels[1].speed == 0.0
+
+        wait_for(bad_command, 10, "the wheels to stop")
+        assert (board.link.health.nacks > nacks) == (refused_by == "board")
     finally:
         board.close()

@@ -67,4 +67,4 @@ def odd_device(tmp_path, request):
 )
 def test_failed_handshake_names_the_likely_cause(odd_device, cause):
     with pytest.raises(ValueError, match=cause):
-        BaseBoard(odd_device, 115200, connect_timeout=3.0)
+        BaseBoard(odd_device, 115200, connect_timeout=8.0)

@@ -21,7 +21,8 @@ from terry.link import messages as m
 
 log = logging.getLogger("terry.link")
 HEARTBEAT = 0.1  # s of host silence before the transport sends a Heartbeat
-HANDSHAKE_TIMEOUT = 1.0  # s to wait for a HelloReply (an Uno's bootloader takes ~0.5 s)
+HANDSHAKE_TIMEOUT = 2.5  # s to wait for a HelloReply: an Uno resets on open, its bootloader ~1 s
+HELLO_REPEAT = 0.25  # s between Hellos while waiting (the bootloader eats the first ones)
 SILENCE_LIMIT = 1.0  # s without any frame from the board before the link counts as lost
 RETRY = 0.5  # s between attempts to reopen the port
 LOW_RAM = 200  # bytes; less free RAM on the board is reported as a likely cause of trouble
@@ -170,11 +171,14 @@ class Link:
         port.reset_input_buffer()
         port.write(b"\x00")  # ends whatever partial frame the board holds
         self._board_seq = None
-        self._write(m.Hello(m.PROTOCOL_VERSION, self.baud))
         before = (self._decoder.crc_errors, self._decoder.framing_errors)
         received = 0
         deadline = time.monotonic() + HANDSHAKE_TIMEOUT
+        next_hello = 0.0
         while time.monotonic() < deadline and not self._stop.is_set():
+            if time.monotonic() >= next_hello:
+                self._write(m.Hello(m.PROTOCOL_VERSION, self.baud))
+                next_hello = time.monotonic() + HELLO_REPEAT
             data = _read_available(port)
             received += len(data)
             for message in self._messages(data):
