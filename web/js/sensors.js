@@ -52,12 +52,15 @@ function drawScan(canvas, scan) {
   g.strokeStyle = "#333";
   for (let m = 1; m <= range; m++) { g.beginPath(); g.arc(c, c, m * k, 0, 2 * Math.PI); g.stroke(); }
   g.fillStyle = "#58a6ff";
+  let drawn = 0;
   scan.ranges.forEach((r, i) => {
-    if (r === null || !(r >= scan.range_min && r <= scan.range_max)) return;
+    if (r === null || !(r >= scan.range_min && r <= scan.range_max)) return; // NaN, inf: null
+    drawn += 1;
     const a = scan.angle_min + i * scan.angle_increment;
     g.fillRect(c - Math.sin(a) * r * k - 1, c - Math.cos(a) * r * k - 1, 3, 3);
   });
   g.fillStyle = "#e6e6e6"; g.beginPath(); g.moveTo(c, c - 8); g.lineTo(c - 6, c + 6); g.lineTo(c + 6, c + 6); g.fill();
+  return drawn;
 }
 
 export function setupSensors(conn) {
@@ -73,8 +76,7 @@ export function setupSensors(conn) {
     acc.draw(); gyro.draw();
   }, { throttle: 50 });
   conn.subscribe("/scan", "sensor_msgs/LaserScan", (m) => {
-    drawScan($("scan"), m);
-    $("scan").dataset.points = String(m.ranges.length);
+    $("scan").dataset.points = String(drawScan($("scan"), m));
   }, { throttle: 200 });
   acc.draw(); gyro.draw();
 }
