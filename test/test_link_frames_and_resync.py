@@ -158,3 +158,18 @@ def test_corrupted_or_random_frames_are_never_accepted_and_the_link_recovers(dam
         assert got == [] or bytes(bad) == wire[:-1], f"accepted a damaged frame: {bytes(bad).hex()}"
         follow, wire = next(frames)
         assert accepted(decoder, wire) == [follow]
+
+
+def test_random_bytes_into_the_base_board_never_move_a_wheel():
+    from terry.sim.base_board import BaseBoardModel
+
+    rng = random.Random(9)
+    board = BaseBoardModel()
+    for _ in range(1000):
+        board.receive(rng.randbytes(100))
+        board.advance(0.001)
+        assert all(w.target == 0.0 and w.speed == 0.0 for w in board.wheels)
+    # The garbage may end mid-frame: a lone 0x00 (what the host sends on connect) ends it.
+    good = codec.encode(m.WheelVelocity.TYPE, 1, m.WheelVelocity(500, 500).pack())
+    assert board.receive(b"\x00" + good)
+    assert all(w.target == 0.5 for w in board.wheels), "a good frame right after the garbage"
