@@ -306,10 +306,9 @@ class Smoother:
         limits always, the acceleration limit too unless the position limits forbid it."""
         first = max(wanted, self._nominal(move))
         # where a joint blends straight from v0 to v1 (c = 0): monotone, no overshoot
-        blends = [
-            d / ((a + b) / 2) for d, a, b in zip(move, v0, v1, strict=True) if d * (a + b) > 0
-        ]
-        candidates = sorted({first * _GROWTH**k for k in range(_STEPS)} | set(blends))
+        means = [(d, (a + b) / 2) for d, a, b in zip(move, v0, v1, strict=True)]
+        blends = {d / mean for d, mean in means if d * mean > 0 and math.isfinite(d / mean)}
+        candidates = sorted({first * _GROWTH**k for k in range(_STEPS)} | blends)
         longer = [d for d in candidates if d >= first]
         shorter = [d for d in reversed(candidates) if 1e-6 <= d < first]
         shorter += [first / _GROWTH**k for k in range(1, _STEPS) if first / _GROWTH**k >= 1e-3]
