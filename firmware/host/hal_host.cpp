@@ -58,6 +58,8 @@ int host_main(int argc, char **argv, void (*setup)(), void (*loop)()) {
   if (symlink(ttyname(slave), link_path) < 0) return perror("symlink"), 1;
   signal(SIGTERM, quit);
   signal(SIGINT, quit);
+  const char *pan = getenv("TERRY_SIM_PAN");  // where the simulated pan starts, rad
+  if (pan) plant.motor_angle = atof(pan) * 80 / 24;
   clock_gettime(CLOCK_MONOTONIC, &start);
   setup();
   uint32_t last = hal_micros();
