@@ -38,9 +38,7 @@ def healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def dashboard_url(
-    ros_master: Master, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def dashboard_url(ros_master: Master, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """http://127.0.0.1:<port>/ of the dashboard on the simulated robot."""
     if not (REPO / "web" / "vendor" / "roslib.js").exists():
         pytest.fail("web/vendor/roslib.js is missing: run tools/setup (it builds the bundle)")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 
-import pytest
 from harness import wait_for
 from sensor_msgs.msg import Imu, LaserScan
 

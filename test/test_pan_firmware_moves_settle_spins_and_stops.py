@@ -9,9 +9,11 @@ import threading
 
 import pytest
 from harness import wait_for
-from pan_tilt_fixtures import host_link, pan_board  # noqa: F401 - fixtures
+
 
 from terry.link import messages as m
+
+pytest_plugins = ["pan_tilt_fixtures"]
 
 TOLERANCE = 0.005  # rad at the pan tube (the encoder's step is 0.29 mrad)
 
