@@ -84,7 +84,6 @@ class Link:
         baud: int,
         firmware: int,
         on_message: Callable[[m.Message], None],
-        open_port: Callable[[str, int], serial.SerialBase] | None = None,
     ) -> None:
         if not port:
             raise ValueError("no serial port given")
@@ -93,7 +92,6 @@ class Link:
         self.port, self.baud, self.firmware = port, baud, firmware
         self.health = LinkHealth()
         self._on_message = on_message
-        self._open_port = open_port or (lambda p, b: serial.Serial(p, b, timeout=0.02))
         self._serial: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
         self._seq = 0
@@ -131,9 +129,12 @@ class Link:
         first = True
         while not self._stop.is_set():
             try:
-                self._serial = self._open_port(self.port, self.baud)
+                self._serial = serial.Serial(self.port, self.baud, timeout=0.02, exclusive=True)
             except (serial.SerialException, OSError, ValueError) as error:
-                self._note_error(f"cannot open {self.port}: {error} (unplugged, or wrong port?)")
+                self._note_error(
+                    f"cannot open {self.port}: {error} "
+                    "(unplugged, wrong port, or held by another program?)"
+                )
                 self._stop.wait(RETRY)
                 continue
             try:
