@@ -1,6 +1,6 @@
-"""The firmware's C++ link code (firmware/link/) produces the documented test vectors byte for
-byte and accepts exactly the frames the Python host accepts, fed the same corrupted streams;
-it also builds for the ATmega328P.
+"""The firmware's link codec (firmware/lib/terry_link.cpp, run through its host-built
+firmware/host/link_tool) produces the documented test vectors byte for byte, encodes any frame as
+the Python host does, and takes exactly the frames the Python decoder takes from corrupted streams.
 """
 
 from __future__ import annotations
@@ -13,85 +13,57 @@ import pytest
 from test_link_frames_and_resync import VECTORS
 
 from terry.link import codec
-from terry.link import messages as m
-from terry.paths import package_file
 
-SOURCES = package_file("firmware", "link")
 STREAMS = 20_000
-CPP = ("terry_link.cpp", "link_cli.cpp")
-GXX = ("g++", "-std=c++11", "-Wall", "-Wextra", "-Werror", "-O2")
-AVR_GCC = (
-    "avr-gcc",
-    "-mmcu=atmega328p",
-    "-Os",
-    "-std=gnu++11",
-    "-fno-exceptions",
-    "-Wall",
-    "-Werror",
-)
 
 
 @pytest.fixture(scope="module")
-def link_cli(tmp_path_factory):
-    if shutil.which("g++") is None:
-        pytest.skip("g++ is not installed (apt-get install g++)")
-    exe = tmp_path_factory.mktemp("firmware") / "link_cli"
-    subprocess.run(
-        [*GXX, f"-I{SOURCES}", *(str(SOURCES / f) for f in CPP), "-o", str(exe)],
+def link_tool():
+    if shutil.which("g++") is None or shutil.which("make") is None:
+        pytest.skip("g++ and make are needed to build the firmware for the host")
+    from terry.sim.firmware import host_binary
+
+    return str(host_binary("link_tool"))
+
+
+def encode(tool: str, kind: int, seq: int, payload: bytes) -> str:
+    done = subprocess.run(
+        [tool, "encode", str(kind), str(seq), payload.hex()],
+        capture_output=True,
+        text=True,
         check=True,
     )
-
-    def run(lines: list[str]) -> list[str]:
-        done = subprocess.run(
-            [str(exe)], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
-        )
-        return done.stdout.splitlines()
-
-    return run
+    return done.stdout.strip()
 
 
-def decoded(lines: list[str]) -> list[list[tuple[int, int, bytes]]]:
-    """The C++ decoder's output, one list of frames per D line."""
-    batches, batch = [], []
-    for line in lines:
-        if line == ".":
-            batches.append(batch)
-            batch = []
-        elif line.startswith("F "):
-            _, kind, seq, *payload = line.split(" ")
-            batch.append((int(kind), int(seq), bytes.fromhex(payload[0] if payload else "")))
-    return batches
+def decode(tool: str, data: bytes) -> tuple[list[codec.Frame], list[int]]:
+    done = subprocess.run([tool, "decode"], input=data, capture_output=True, check=True)
+    *frames, errors = done.stdout.decode().splitlines()
+    parsed = []
+    for line in frames:
+        kind, seq, *payload = line.split(" ")
+        parsed.append(codec.Frame(int(kind), int(seq), bytes.fromhex("".join(payload))))
+    return parsed, [int(e) for e in errors.split()[1:]]
 
 
-def known(frame: codec.Frame) -> bool:
-    """What the host accepts: a good CRC, a known type and that type's payload length."""
-    try:
-        m.decode(frame)
-    except ValueError:
-        return False
-    return True
+@pytest.mark.parametrize("message, seq, wire", VECTORS, ids=lambda v: type(v).__name__)
+def test_firmware_codec_matches_the_documented_vectors(link_tool, message, seq, wire):
+    assert encode(link_tool, message.TYPE, seq, message.pack()) == wire.replace(" ", "")
+    frames, errors = decode(link_tool, bytes.fromhex(wire))
+    assert frames == [codec.Frame(message.TYPE, seq, message.pack())] and errors == [0, 0, 0]
 
 
-def test_cpp_encodes_and_decodes_the_documented_vectors(link_cli):
-    lines = [f"E {msg.TYPE} {seq} {msg.pack().hex()}" for msg, seq, _ in VECTORS]
-    assert link_cli(lines) == [wire.replace(" ", "") for _, _, wire in VECTORS]
-    lines = [f"D {wire.replace(' ', '')}" for _, _, wire in VECTORS]
-    assert decoded(link_cli(lines)) == [[(msg.TYPE, seq, msg.pack())] for msg, seq, _ in VECTORS]
-
-
-def test_cpp_and_python_encode_any_frame_alike(link_cli):
+def test_firmware_and_python_encode_any_frame_alike(link_tool):
     rng = random.Random(7)
-    cases = [
-        (rng.randrange(256), rng.randrange(256), rng.randbytes(rng.randint(0, codec.MAX_PAYLOAD)))
-        for _ in range(5000)
-    ]
-    got = link_cli([f"E {t} {s} {p.hex()}" for t, s, p in cases])
-    assert got == [codec.encode(t, s, p).hex() for t, s, p in cases]
+    for _ in range(300):
+        kind, seq = rng.randrange(256), rng.randrange(256)
+        payload = rng.randbytes(rng.randint(0, codec.MAX_PAYLOAD))
+        assert encode(link_tool, kind, seq, payload) == codec.encode(kind, seq, payload).hex()
 
 
-def test_cpp_and_python_accept_the_same_frames_from_corrupted_streams(link_cli):
+def test_firmware_and_python_take_the_same_frames_from_corrupted_streams(link_tool):
     rng = random.Random(11)
-    streams = []
+    stream = bytearray()
     for _ in range(STREAMS):
         msg, _, _ = rng.choice(VECTORS)
         wire = bytearray(codec.encode(msg.TYPE, rng.randrange(256), msg.pack()))
@@ -103,26 +75,11 @@ def test_cpp_and_python_accept_the_same_frames_from_corrupted_streams(link_cli):
                 wire[i] ^= 1 << rng.randrange(8)
         elif damage == 2:
             del wire[rng.randrange(len(wire))]
-        streams.append(bytes(wire))  # damage 3: left intact
+        stream += wire  # damage 3: left intact
     python = codec.Decoder()
-    expected = [
-        [(f.type, f.seq, f.payload) for f in python.feed(stream) if known(f)] for stream in streams
-    ]
-    lines = link_cli([f"D {s.hex()}" for s in streams] + ["C"])
-    got = decoded(lines)
-    assert got == expected
+    expected = python.feed(bytes(stream))
+    frames, (crc_errors, framing_errors, _) = decode(link_tool, bytes(stream))
+    assert frames == expected
     # Intact frames after a damaged one that lost its delimiter are lost with it: that is framing.
-    assert sum(map(len, got)) > STREAMS // 8, "intact frames were accepted"
-    frames, crc_errors, _, _ = map(int, lines[-1].split())
-    assert (frames, crc_errors) == (sum(map(len, expected)), python.crc_errors)
-
-
-def test_link_code_builds_for_the_atmega328p(tmp_path):
-    if shutil.which("avr-gcc") is None:
-        pytest.skip("avr-gcc is not installed (apt-get install gcc-avr avr-libc)")
-    obj = tmp_path / "terry_link.o"
-    subprocess.run(
-        [*AVR_GCC, "-c", "-x", "c++", str(SOURCES / "terry_link.cpp"), "-o", str(obj)],
-        check=True,
-    )
-    assert obj.stat().st_size > 0
+    assert len(frames) > STREAMS // 8, "intact frames were taken"
+    assert (crc_errors, framing_errors) == (python.crc_errors, python.framing_errors)
