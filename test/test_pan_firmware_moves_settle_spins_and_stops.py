@@ -10,7 +10,6 @@ import threading
 import pytest
 from harness import wait_for
 
-
 from terry.link import messages as m
 
 pytest_plugins = ["pan_tilt_fixtures"]
