@@ -109,7 +109,7 @@ class SmoothShim:
             if enabled and not self.enabled:
                 self.plan, self.streaming = None, False  # restart from where the arm is
             self.enabled = enabled
-        rospy.loginfo_throttle(0.5, "smoothing %s", "on" if enabled else "off")
+        rospy.loginfo("smoothing %s", "on" if enabled else "off (pass-through)")
 
     def _read_mode(self) -> None:
         mode = rospy.get_param("~mode", self.mode)
@@ -120,10 +120,14 @@ class SmoothShim:
 
     def poll(self, _event) -> None:
         """The live parameters (rosparam set works while the shim runs)."""
-        enabled = rospy.get_param("~enabled", self.enabled)
+        try:
+            enabled = rospy.get_param("~enabled", self.enabled)
+            self._read_mode()
+        except OSError as error:  # the master is away for a moment: keep the current settings
+            rospy.logwarn_throttle(10.0, "cannot read the shim's parameters: %s", error)
+            return
         if isinstance(enabled, bool) and enabled != self.enabled:
             self._set_enabled(enabled)
-        self._read_mode()
 
     # Output --------------------------------------------------------------------------------
     def step(self) -> None:
