@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 from harness import Recorder, wait_for
-from servo_fixtures import JOINTS, joint_of, move, servo_arm, trajectory  # noqa: F401 (the arm fixture)
+from servo_fixtures import joint_of, move, servo_arm, trajectory  # noqa: F401 (the arm fixture)
 
 
 def crossing(samples: list[tuple[float, float]], value: float) -> float:

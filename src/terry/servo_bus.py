@@ -98,10 +98,14 @@ class ServoBus:
             self._sent.update(targets)
 
     def read_angles(self) -> dict[str, float | None]:
-        """Each joint's angle from the pulse the Maestro sends (None: limp, no pulses)."""
+        """Each joint's angle from the pulse the Maestro sends (None: limp, no pulses). All the
+        requests go in one write and the replies come back in order: one round trip."""
+        servos = list(self.channels.items())
+        request = b"".join(maestro.get_position(servo.channel) for _, servo in servos)
+        reply = self._query(request, 2 * len(servos))
         angles: dict[str, float | None] = {}
-        for name, servo in self.channels.items():
-            pulse = maestro.decode_u16(self._query(maestro.get_position(servo.channel), 2))
+        for index, (name, servo) in enumerate(servos):
+            pulse = maestro.decode_u16(reply[2 * index : 2 * index + 2])
             angles[name] = servo.to_angle(pulse) if pulse else None
         return angles
 
