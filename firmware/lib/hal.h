@@ -3,6 +3,7 @@
 #pragma once
 #include <stdint.h>
 
+void hal_begin();  // AVR: serial port, pins, timers, interrupts (the host build needs none)
 uint32_t hal_micros();
 int hal_serial_read();                       // a byte, or -1 when none is waiting
 void hal_serial_write(const uint8_t *data, uint8_t len);
