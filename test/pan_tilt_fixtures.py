@@ -22,7 +22,7 @@ class Board:
         self.process: subprocess.Popen | None = None
 
     def plug(self) -> None:
-        self.process = start_board("pan_tilt", self.link, start_pan=self.start_pan)
+        self.process = start_board("pan_tilt", self.link, {"TERRY_SIM_PAN": repr(self.start_pan)})
 
     def unplug(self) -> None:
         if self.process is not None:

@@ -16,6 +16,7 @@ static int master_fd = -1;
 static const char *link_path = nullptr;
 static timespec start;
 static Plant plant;
+static ImuPlant imu;
 static volatile sig_atomic_t running = 1;
 
 uint32_t hal_micros() {
@@ -38,6 +39,14 @@ uint32_t hal_baud() { return 115200; }
 void hal_motor_pwm(uint8_t i, int16_t pwm) { plant.pwm(i, pwm); }
 int32_t hal_encoder(uint8_t i) { return plant.encoder(i); }
 void hal_servo_us(uint8_t i, uint16_t us) { plant.servo(i, us); }
+bool hal_imu_configure(uint8_t accel_g, uint16_t gyro_dps) {
+  imu.configure(accel_g, gyro_dps);
+  return true;
+}
+bool hal_imu_read(int16_t raw[6]) {
+  imu.read(raw);
+  return true;
+}
 
 static void quit(int) { running = 0; }
 
@@ -60,6 +69,8 @@ int host_main(int argc, char **argv, void (*setup)(), void (*loop)()) {
   signal(SIGINT, quit);
   const char *pan = getenv("TERRY_SIM_PAN");  // where the simulated pan starts, rad
   if (pan) plant.motor_angle = atof(pan) * 80 / 24;
+  const char *tilt = getenv("TERRY_SIM_IMU_TILT");  // "roll,pitch" of the resting IMU, rad
+  if (tilt) sscanf(tilt, "%lf,%lf", &imu.roll, &imu.pitch);
   clock_gettime(CLOCK_MONOTONIC, &start);
   setup();
   uint32_t last = hal_micros();

@@ -26,3 +26,39 @@ struct Plant {
   }
   double pan_angle() const { return motor_angle * 24 / 80; }
 };
+
+// A resting MPU-6050: gravity seen at a fixed roll and pitch, a constant gyro bias, white noise
+// at the datasheet's densities (accel 400 ug/sqrt(Hz), gyro 0.005 deg/s/sqrt(Hz), 44 Hz band).
+const double GRAVITY = 9.80665;
+const double ACCEL_NOISE = 400e-6 * GRAVITY * sqrt(44.0);           // m/s^2 rms
+const double GYRO_NOISE = 0.005 * M_PI / 180 * sqrt(44.0);          // rad/s rms
+const double GYRO_BIAS[3] = {0.02, -0.015, 0.01};                   // rad/s
+
+struct ImuPlant {
+  double roll = 0, pitch = 0;
+  double accel_lsb = 16384 / GRAVITY, gyro_lsb = 131 * 180 / M_PI;  // counts per SI unit
+  uint32_t rng = 12345;
+  void configure(uint8_t accel_g, uint16_t gyro_dps) {
+    accel_lsb = 32768.0 / accel_g / GRAVITY;
+    gyro_lsb = 32768.0 / gyro_dps * 180 / M_PI;
+  }
+  double gaussian() {  // Box-Muller on a xorshift generator
+    double u[2];
+    for (double &x : u) {
+      rng ^= rng << 13, rng ^= rng >> 17, rng ^= rng << 5;
+      x = (rng + 1.0) / 4294967297.0;
+    }
+    return sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+  }
+  static int16_t saturate(double v) {
+    return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : lround(v));
+  }
+  void read(int16_t raw[6]) {
+    // Gravity in the sensor frame (REP 103: z up at rest, so the accelerometer reads +g on z).
+    double g[3] = {-sin(pitch) * GRAVITY, sin(roll) * cos(pitch) * GRAVITY,
+                   cos(roll) * cos(pitch) * GRAVITY};
+    for (int i = 0; i < 3; i++) raw[i] = saturate((g[i] + ACCEL_NOISE * gaussian()) * accel_lsb);
+    for (int i = 0; i < 3; i++)
+      raw[3 + i] = saturate((GYRO_BIAS[i] + GYRO_NOISE * gaussian()) * gyro_lsb);
+  }
+};

@@ -15,3 +15,7 @@ void hal_motor_pwm(uint8_t i, int16_t pwm);
 int32_t hal_encoder(uint8_t i);
 // Hobby servo pulse width on channel i.
 void hal_servo_us(uint8_t i, uint16_t us);
+
+// An MPU-6050-class IMU: set ranges (g, deg/s); read raw counts ax, ay, az, gx, gy, gz.
+bool hal_imu_configure(uint8_t accel_range_g, uint16_t gyro_range_dps);
+bool hal_imu_read(int16_t raw[6]);

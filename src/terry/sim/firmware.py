@@ -26,10 +26,12 @@ def host_binary(name: str) -> Path:
     return HOST_BUILD / name
 
 
-def start_board(sketch: str, link: str | Path, start_pan: float = 0.0) -> subprocess.Popen:
+def start_board(
+    sketch: str, link: str | Path, plant: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Start `<sketch>_host LINK`: the firmware on a pty whose slave is symlinked at link.
-    start_pan: where the simulated pan tube stands at power-up (rad), as an absolute encoder
-    would report it."""
+    plant: the simulated hardware's settings (firmware/host/hal_host.cpp): TERRY_SIM_PAN (rad,
+    where the pan tube stands at power-up), TERRY_SIM_IMU_TILT ("roll,pitch" in rad)."""
     Path(link).parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, TERRY_SIM_PAN=repr(start_pan))
+    env = dict(os.environ, **(plant or {}))
     return subprocess.Popen([str(host_binary(f"{sketch}_host")), str(link)], env=env)

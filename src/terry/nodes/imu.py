@@ -1,0 +1,106 @@
+"""The IMU node: samples from the IMU firmware over the serial link to /imu/data_raw
+(sensor_msgs/Imu in imu_link, SI units, covariances) and /imu/data (with orientation from a
+Madgwick filter), after calibrating the gyro's bias at rest on start; link health on /diagnostics.
+
+Params: ~port, ~baud, ~accel_range (g), ~gyro_range (deg/s), ~rate (Hz), ~frame_id,
+~calibration_samples (readings averaged at rest), ~beta (filter gain).
+"""
+
+from __future__ import annotations
+
+import rospy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from geometry_msgs.msg import Quaternion, Vector3
+from sensor_msgs.msg import Imu
+
+from terry.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
+from terry.imu_filter import GyroCalibration, Madgwick
+from terry.link.transport import describe
+
+ORIENTATION_VARIANCE = (0.0004, 0.0004, 1e6)  # roll and pitch ~1 deg; yaw unknown (no compass)
+HEALTH_COUNTERS = ("frames_in", "crc_errors", "framing_errors", "lost_frames", "reconnects")
+
+
+def diagonal(values: tuple[float, float, float]) -> list[float]:
+    return [values[i] if i == j else 0.0 for i in range(3) for j in range(3)]
+
+
+class ImuNode:
+    def __init__(self) -> None:
+        settings = ImuSettings(
+            rospy.get_param("~accel_range", 4),
+            rospy.get_param("~gyro_range", 500),
+            rospy.get_param("~rate", 200),
+        )
+        self.frame_id = rospy.get_param("~frame_id", "imu_link")
+        self.calibration = GyroCalibration(rospy.get_param("~calibration_samples", 200))
+        self.filter = Madgwick(rospy.get_param("~beta", 0.05))
+        self.raw_pub = rospy.Publisher("imu/data_raw", Imu, queue_size=20)
+        self.data_pub = rospy.Publisher("imu/data", Imu, queue_size=20)
+        self.diagnostics_pub = rospy.Publisher("diagnostics", DiagnosticArray, queue_size=1)
+        self._last_time: float | None = None
+        self._restarts = 0
+        rospy.loginfo("imu: calibrating the gyro: keep the robot still")
+        self.board = ImuBoard(
+            rospy.get_param("~port", "/dev/ttyACM2"),
+            rospy.get_param("~baud", 115200),
+            settings,
+            self._on_reading,
+        )
+        self._health_timer = rospy.Timer(rospy.Duration(1.0), self._report_health)
+
+    def _on_reading(self, reading: ImuReading) -> None:
+        if not self.calibration.add(reading.gyro):
+            if self.calibration.restarts != self._restarts:
+                self._restarts = self.calibration.restarts
+                rospy.logwarn("imu: the IMU moved during gyro calibration; starting again")
+            return
+        if self._last_time is None:
+            rospy.loginfo(f"imu: gyro bias {self.calibration.bias} rad/s")
+        gyro = self.calibration.correct(reading.gyro)
+        dt = reading.time - self._last_time if self._last_time is not None else 0.0
+        self._last_time = reading.time
+        if not 0.0 <= dt < 0.5:  # a board reset or a long gap: restart the integration
+            dt = 0.0
+        msg = Imu()
+        msg.header.stamp = rospy.Time.now()
+        msg.header.frame_id = self.frame_id
+        msg.linear_acceleration = Vector3(*reading.accel)
+        msg.angular_velocity = Vector3(*gyro)
+        msg.linear_acceleration_covariance = diagonal((ACCEL_VARIANCE,) * 3)
+        msg.angular_velocity_covariance = diagonal((GYRO_VARIANCE,) * 3)
+        msg.orientation_covariance[0] = -1.0  # no orientation in the raw message
+        self.raw_pub.publish(msg)
+        w, x, y, z = self.filter.update(gyro, reading.accel, dt)
+        msg.orientation = Quaternion(x, y, z, w)
+        msg.orientation_covariance = diagonal(ORIENTATION_VARIANCE)
+        self.data_pub.publish(msg)
+
+    def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
+        link = self.board.link
+        health = link.health
+        status = DiagnosticStatus(name="IMU board", hardware_id=link.port)
+        connected = link.connected.is_set()
+        status.level = DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR
+        status.message = health.last_error or health.state
+        if connected and self.calibration.bias is None:
+            status.level, status.message = DiagnosticStatus.WARN, "calibrating the gyro"
+        status.values = [KeyValue(key, str(getattr(health, key))) for key in HEALTH_COUNTERS]
+        status.values += [
+            KeyValue("board", describe(health.board)),
+            KeyValue("samples", str(self.board.samples)),
+        ]
+        msg = DiagnosticArray(status=[status])
+        msg.header.stamp = rospy.Time.now()
+        self.diagnostics_pub.publish(msg)
+
+
+def main() -> None:
+    rospy.init_node("imu")
+    try:
+        node = ImuNode()
+    except ValueError as error:
+        rospy.logfatal(f"imu: {error}")
+        raise SystemExit(1) from error
+    rospy.on_shutdown(node.board.close)
+    rospy.spin()
