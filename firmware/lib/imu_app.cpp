@@ -59,7 +59,7 @@ void imu_loop() {
   uint32_t now_us = hal_micros();
   if ((int32_t)(now_us - app.next_sample) >= 0) {
     app.next_sample += app.period_us;
-    if ((int32_t)(now_us - app.next_sample) > 0) app.next_sample = now_us + app.period_us;
+    if ((int32_t)(now_us - app.next_sample) >= 0) app.next_sample = now_us + app.period_us;  // fell behind by a whole period
     app.sample(now_us);
   }
   uint32_t now = now_us / 1000;
