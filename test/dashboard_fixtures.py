@@ -1,8 +1,9 @@
-"""Fixtures for the dashboard tests: the simulated robot with bridge and dashboard, and a page in
+"""Fixtures for the dashboard tests: the simulated robot (launch/sim.launch, with the bridge and the
+dashboard on free ports), and a page in
 real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
 
-Use with `pytest_plugins = ["dashboard_fixtures"]`. The robot comes up once per session (the
-tests leave it as they found it: e-stop released, base stopped).
+Use with `pytest_plugins = ["dashboard_fixtures"]`. The robot comes up once per test module (a
+fresh one: other modules may start nodes with the same names on the shared master).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 from harness import REPO, Master, ProcessGroup, free_port, ros_environment, wait_for
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -26,7 +29,6 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SIM_LAUNCH = REPO / "test" / "launch" / "dashboard_sim.launch"
 
 
 def healthy(url: str) -> bool:
@@ -37,7 +39,7 @@ def healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dashboard_url(ros_master: Master, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """http://127.0.0.1:<port>/ of the dashboard on the simulated robot."""
     if not (REPO / "web" / "vendor" / "roslib.js").exists():
@@ -47,7 +49,7 @@ def dashboard_url(ros_master: Master, tmp_path_factory: pytest.TempPathFactory) 
     group = ProcessGroup(env, tmp_path_factory.mktemp("dashboard_logs"))
     http_port = free_port()
     launch = group.start(
-        "roslaunch", str(SIM_LAUNCH), f"bridge_port:={free_port()}", f"http_port:={http_port}"
+        "roslaunch", "terry", "sim.launch", f"bridge_port:={free_port()}", f"http_port:={http_port}"
     )
     url = f"http://127.0.0.1:{http_port}/"
     try:
@@ -65,8 +67,6 @@ def dashboard_url(ros_master: Master, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as pw:  # Playwright gives the browser a fresh temporary profile
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield browser
@@ -77,8 +77,14 @@ def browser() -> Iterator[object]:
 def page(browser, dashboard_url: str) -> Iterator[object]:
     """The dashboard, connected to the bridge, with the robot model loaded."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    page.on("pageerror", lambda err: console.append(f"page error: {err}"))
     page.goto(dashboard_url)
-    page.wait_for_selector("#conn[data-state=connected]", timeout=30_000)
-    page.wait_for_selector("body[data-workspace=ready]", timeout=30_000)
+    try:
+        page.wait_for_selector("#conn[data-state=connected]", timeout=30_000)
+        page.wait_for_selector("body[data-workspace=ready]", timeout=30_000)
+    except PlaywrightError as exc:
+        raise AssertionError(f"the page did not come up: {exc}\n" + "\n".join(console)) from None
     yield page
     page.close()

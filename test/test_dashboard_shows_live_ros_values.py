@@ -32,7 +32,8 @@ def test_joint_states_odometry_scan_imu_and_log_appear(rospy_node, page):
     page.wait_for_function("document.getElementById('odom').textContent.startsWith('x ')")
 
     scan = LaserScan(angle_min=-0.5, angle_increment=0.1, range_min=0.45, range_max=8.0)
-    scan.ranges = [1.0, 2.0, math.inf, math.nan, 0.2, 3.0]  # three inside the range limits
+    scan.header.frame_id = "camera_depth_frame"
+    scan.ranges = [4.0, 5.0, math.inf, math.nan, 0.2, 6.0]  # three inside the range limits
     points = "document.getElementById('scan').dataset.points"
     keep_publishing_until_shown(rospy_node, page, "/scan", LaserScan, scan, points, "3")
 
