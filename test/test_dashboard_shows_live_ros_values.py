@@ -30,6 +30,7 @@ def test_joint_states_odometry_scan_imu_and_log_appear(rospy_node, page):
     cell.wait_for(timeout=15_000)
     assert "rad" in cell.text_content()
     page.wait_for_function("document.getElementById('odom').textContent.startsWith('x ')")
+    assert page.text_content("#lag").endswith(" ms")
 
     scan = LaserScan(angle_min=-0.5, angle_increment=0.1, range_min=0.45, range_max=8.0)
     scan.header.frame_id = "camera_depth_frame"

@@ -80,7 +80,9 @@ export function setupBase(conn) {
   $("base-max-v").textContent = $("base-max").value;
 
   conn.subscribe("/odom", "nav_msgs/Odometry", (m) => {
-    const p = m.pose.pose.position, t = m.twist.twist;
+    const p = m.pose.pose.position, t = m.twist.twist, stamp = m.header.stamp;
+    const lag = Date.now() - (stamp.secs * 1000 + stamp.nsecs / 1e6);
+    $("lag").textContent = `lag ${Math.round(lag)} ms`;
     $("odom").textContent = `x ${p.x.toFixed(2)} y ${p.y.toFixed(2)} m · ${t.linear.x.toFixed(2)} m/s ${t.angular.z.toFixed(2)} rad/s`;
   }, { throttle: 100 });
 }
