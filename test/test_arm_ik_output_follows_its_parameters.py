@@ -28,8 +28,13 @@ def ik(rospy_node, ros_process):
         "_output_topic:=/ik_test/out",
     )  # fmt: skip
     publisher = rospy_node.Publisher("/arm/xyzc", Float32MultiArray, queue_size=10)
-    wait_for(lambda: publisher.get_num_connections() > 0, 60, "arm_ik subscribed to /arm/xyzc")
-    wait_for(lambda: outputs._sub.get_num_connections() > 0, 60, "arm_ik publishing the output")
+
+    def answers() -> bool:  # rospy may drop the first message on a new connection: probe
+        publisher.publish(Float32MultiArray(data=[0.15, 0.0, 0.12, 0.0]))
+        return bool(outputs.wait_any(0.5))
+
+    wait_for(answers, 60, "arm_ik answering on its output topic")
+    outputs.clear()
 
     def publish(data: list[float]) -> dict:
         status.clear()
