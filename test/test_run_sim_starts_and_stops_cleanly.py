@@ -1,5 +1,6 @@
 """The README's "run it" command as a new user runs it: `./run sim` brings the simulated robot
-up with its own ROS master, the arm answers `rostopic pub`, and Ctrl-C leaves no process behind."""
+up with its own ROS master, the arm answers `rostopic pub`, the Kinect's scan, the IMU and the
+odometry flow, the dashboard is up, and Ctrl-C leaves no process behind."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def test_run_sim_comes_up_moves_the_arm_and_stops_on_ctrl_c(tmp_path):
             env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert '\\"ok\\": true' in echo.stdout or '"ok": true' in echo.stdout, echo.stdout
+        for topic in ("/scan", "/imu/data", "/odom"):  # every simulated device is talking
+            echo = subprocess.run(
+                ["rostopic", "echo", "-n", "1", "--noarr", topic],
+                env=env, capture_output=True, text=True, timeout=90,
+            )  # fmt: skip
+            assert echo.returncode == 0 and "header" in echo.stdout, (topic, echo.stderr)
         health = wait_for(lambda: fetch(f"http://127.0.0.1:{http_port}/health"), 60, "dashboard")
         assert json.loads(health)["bridge"], health
 
