@@ -41,21 +41,24 @@ int16_t MotorAxis::update(int32_t counts, float dt) {
   speed_ += ((angle - angle_) / dt - speed_) * 0.2f;  // low-passed measured speed
   angle_ = angle;
   if (stopped_) return 0;
-  float want;
+  // The fastest speed from which steps of max_accel * dt still stop exactly within `room`
+  // (the discrete form of sqrt(2 a d)).
+  float step_v = c_.max_accel * dt;
+  auto brake = [&](float room) {
+    return room <= 0 ? 0.0f : step_v * (sqrtf(0.25f + 2.0f * room / (step_v * dt)) - 0.5f);
+  };
+  float want = wanted_;
   if (mode_ == POSITION) {
     float to_go = target_ - ref_;
-    // The fastest speed from which max_accel still stops on the target.
-    float brake = sqrtf(2.0f * c_.max_accel * fabsf(to_go));
-    want = clampf(to_go > 0 ? brake : -brake, -c_.max_speed, c_.max_speed);
-  } else {
-    want = wanted_;
+    want = clampf(to_go > 0 ? brake(to_go) : -brake(-to_go), -c_.max_speed, c_.max_speed);
   }
-  float step = c_.max_accel * dt;
-  ref_speed_ = clampf(want, ref_speed_ - step, ref_speed_ + step);
+  // Every mode slows down in time to stop at a soft limit.
+  want = clampf(want, -brake(ref_ - c_.min_angle), brake(c_.max_angle - ref_));
+  ref_speed_ = clampf(want, ref_speed_ - step_v, ref_speed_ + step_v);
   float next = ref_ + ref_speed_ * dt;
   if (mode_ == POSITION && (next - target_) * (ref_ - target_) <= 0) {
-    next = target_;  // arrived (or would cross): sit on the target
-    ref_speed_ = 0;
+    ref_speed_ = (target_ - ref_) / dt;  // the last, shorter step lands on the target
+    next = target_;
   }
   // Soft limits bound the reference in every mode.
   if (next < c_.min_angle || next > c_.max_angle) {
@@ -69,5 +72,10 @@ int16_t MotorAxis::update(int32_t counts, float dt) {
   last_error_ = error;
   float pwm = 255.0f * ref_speed_ / c_.max_speed + c_.kp * error + c_.ki * integral_ +
               c_.kd * derivative;
+  if (ref_speed_ == 0 && fabsf(error) < c_.deadzone) {
+    integral_ = 0;  // at rest on the reference: no hunting around it
+    return 0;
+  }
+  if (fabsf(pwm) < c_.min_pwm) pwm = pwm < 0 ? -c_.min_pwm : c_.min_pwm;  // beat the friction
   return (int16_t)clampf(pwm, -255, 255);
 }

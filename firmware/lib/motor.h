@@ -11,6 +11,8 @@ struct MotorConfig {
   float max_accel;       // rad/s^2
   float kp, ki, kd;      // PWM per rad of tracking error (and per rad*s, per rad/s)
   float min_angle, max_angle;  // soft limits (use +-1e30 for a continuous joint)
+  float min_pwm;               // PWM at which the motor overcomes its friction
+  float deadzone;              // rad: a stopped axis this close to its reference rests
 };
 
 class MotorAxis {
@@ -25,6 +27,8 @@ class MotorAxis {
   int16_t update(int32_t counts, float dt);  // PWM for this control period
   float angle() const { return angle_; }
   float speed() const { return speed_; }
+  float reference() const { return ref_; }
+  float reference_speed() const { return ref_speed_; }
   Mode mode() const { return mode_; }
 
  private:

@@ -8,7 +8,7 @@ namespace {
 const float PI_F = 3.14159265f;
 const MotorConfig PAN = {
     PAN_COUNTS_PER_TURN / (2 * PI_F), PAN_MAX_SPEED, PAN_MAX_ACCEL, 3000.0f, 2000.0f, 0.0f,
-    -1e30f, 1e30f,
+    -1e30f, 1e30f, PAN_MIN_PWM, PAN_DEADZONE,
 };
 
 struct App {

@@ -9,10 +9,16 @@
 #define PAN_COUNTS_PER_TURN 22000  // 6600 x 80 / 24 counts per turn of the pan tube
 #endif
 #ifndef PAN_MAX_SPEED
-#define PAN_MAX_SPEED 0.1885f  // rad/s: 6 rpm x 24/80
+#define PAN_MAX_SPEED 0.17f  // rad/s: 90% of the no-load 6 rpm x 24/80 = 0.1885, headroom for the PID
 #endif
 #ifndef PAN_MAX_ACCEL
 #define PAN_MAX_ACCEL 0.5f  // rad/s^2
+#endif
+#ifndef PAN_MIN_PWM
+#define PAN_MIN_PWM 14  // the gearmotor's breakaway PWM (measure it: the smallest that turns it)
+#endif
+#ifndef PAN_DEADZONE
+#define PAN_DEADZONE 0.001f  // rad (3.5 encoder counts) of rest around a reached target
 #endif
 #ifndef TILT_LIMIT_MRAD
 #define TILT_LIMIT_MRAD 600
