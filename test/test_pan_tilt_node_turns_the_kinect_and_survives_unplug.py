@@ -118,6 +118,8 @@ def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
         for bad in (math.nan, math.inf):
             pan.publish(Float64(bad))
         tilt.publish(Float64(1.2))  # beyond the URDF's 0.6 rad
+        # Faster than the firmware's 0.17 rad/s: refused by the node or the board, either way.
+        watch.publisher("/pan/velocity", Float64).publish(Float64(0.18))
         stamp = watch.latest().header.stamp
         wait_for(lambda: (watch.latest().header.stamp - stamp).to_sec() > 1, 10, "1 s more")
         assert watch.latest().position == (0.0, 0.0)

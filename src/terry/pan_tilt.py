@@ -42,6 +42,7 @@ class PanTiltUnit:
         self._active = False  # nothing is sent until the first command
         self._estop = False
         self.reading: PanTiltReading | None = None
+        self.refusal = ""  # why the board last refused a command, until read by take_refusal()
         self.link = Link(port, baud, m.FIRMWARE_PAN_TILT, self._on_message)
         self._reconnects = 0
 
@@ -113,13 +114,25 @@ class PanTiltUnit:
 
     # -- state -------------------------------------------------------------------------------
     def _on_message(self, message: m.Message) -> None:
-        if isinstance(message, m.PanTiltState):
+        if isinstance(message, m.Ack) and message.type == m.PanTiltCommand.TYPE:
+            if message.status != m.ACK_OK:
+                with self._lock:
+                    self._active = False  # the board holds; stop resending what it refused
+                self.refusal = (
+                    f"the pan/tilt board refused the command: "
+                    f"{m.ACK_REASONS.get(message.status, message.status)} (it holds)"
+                )
+        elif isinstance(message, m.PanTiltState):
             self.reading = PanTiltReading(
                 message.pan / URAD,
                 message.pan_velocity / MRAD,
                 message.tilt / MRAD,
                 message.millis,
             )
+
+    def take_refusal(self) -> str:
+        refusal, self.refusal = self.refusal, ""
+        return refusal
 
     def close(self) -> None:
         with self._lock:

@@ -64,6 +64,9 @@ class PanTiltNode:
         self.unit.set_estop(msg.data)
 
     def _tick(self, _event: rospy.timer.TimerEvent) -> None:
+        refusal = self.unit.take_refusal()
+        if refusal:
+            rospy.logerr(f"pan_tilt: {refusal}")
         self.unit.tick()
 
     def _publish_joints(self, _event: rospy.timer.TimerEvent) -> None:
