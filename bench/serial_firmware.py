@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +28,7 @@ from serial_link import link_wire, rosserial_wire, round_trip_echo
 from terry.imu import ImuBoard, ImuSettings
 from terry.link import messages as m
 from terry.link.transport import Link
-from terry.sim.firmware import start_board
+from terry.sim.firmware import FIRMWARE, start_board
 
 BAUD = 115200
 LINE = BAUD / 10  # bytes per second, 8N1
@@ -40,9 +41,17 @@ def wait_link(path: Path) -> None:
         time.sleep(0.01)
 
 
-def pan_round_trips(tmp: Path) -> list[float]:
-    path = tmp / "pan_tilt"
-    board = start_board("pan_tilt", path)
+def simavr_board(path: Path) -> subprocess.Popen:
+    """The AVR binary in simavr (real UART timing at 115200 baud), see firmware/simavr/."""
+    subprocess.run(["make", "-s", "-C", str(FIRMWARE), "simavr"], check=True, capture_output=True)
+    build = FIRMWARE / "build"
+    harness, elf = build / "simavr" / "uart_pty", build / "avr" / "pan_tilt.elf"
+    return subprocess.Popen([str(harness), str(elf), str(path)])
+
+
+def pan_round_trips(tmp: Path, simavr: bool = False) -> list[float]:
+    path = tmp / ("pan_tilt_avr" if simavr else "pan_tilt")
+    board = simavr_board(path) if simavr else start_board("pan_tilt", path)
     acks: queue.Queue[m.Ack] = queue.Queue()
     wait_link(path)
     link = Link(
@@ -51,7 +60,7 @@ def pan_round_trips(tmp: Path) -> list[float]:
     times = []
     try:
         link.wait_connected(10)
-        for _ in range(ROUND_TRIPS):
+        for _ in range(ROUND_TRIPS // 5 if simavr else ROUND_TRIPS):
             start = time.perf_counter()
             seq = link.send(m.PanTiltCommand(0, 0, 0))
             while acks.get(timeout=1).seq != seq:
@@ -90,6 +99,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         ours = pan_round_trips(tmp)
+        avr = pan_round_trips(tmp, simavr=True)
         floor = round_trip_echo(tmp / "echo")
         rates = {rate: imu_rate(tmp, rate) for rate in (100, 200, 400)}
     med, med_floor = statistics.median(ours), statistics.median(floor)
@@ -99,6 +109,11 @@ def main() -> None:
     print(
         f"  raw pty echo median {med_floor * 1e3:.3f} ms; "
         f"ratio firmware / raw {med / med_floor:.2f}"
+    )
+    med_avr = statistics.median(avr)
+    print(
+        f"  AVR binary in simavr (UART timed at {BAUD} baud): median {med_avr * 1e3:.3f} ms "
+        f"({len(avr)} commands); ratio AVR / host build {med_avr / med:.2f}"
     )
     line = (link_wire(m.PanTiltCommand(0, 0, 0)) + link_wire(m.Ack(0, 0, 0))) * 10 / BAUD
     print(f"  at {BAUD} baud the two frames add {line * 1e3:.2f} ms of line time")
