@@ -102,7 +102,7 @@ def test_radar_mode_turns_pan_joint_and_the_kinect_frame(ros_master, rospy_node,
 def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
     ros_master, rospy_node, ros_process, run_dir
 ):
-    from std_msgs.msg import Float64
+    from std_msgs.msg import Bool, Float64
 
     rospy = rospy_node
     board = Board(run_dir / "pan_tilt")
@@ -143,6 +143,18 @@ def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
         assert watch.pan() == 0.0
         pan.publish(Float64(0.2))
         wait_for(lambda: abs(watch.pan() - 0.2) < 0.005, 20, "the pan at 0.2 rad after replug")
+
+        estop = watch.publisher("/estop", Bool)
+        estop.publish(Bool(True))
+        wait_for(lambda: watch.diagnostics.values, 5, "diagnostics")
+        stamp = watch.latest().header.stamp
+        wait_for(lambda: (watch.latest().header.stamp - stamp).to_sec() > 0.5, 10, "0.5 s more")
+        stopped = watch.pan()  # where the e-stop left it (it may coast a little)
+        pan.publish(Float64(0.5))  # refused while the e-stop is engaged
+        stamp = watch.latest().header.stamp
+        wait_for(lambda: (watch.latest().header.stamp - stamp).to_sec() > 1, 10, "1 s more")
+        assert abs(watch.pan() - stopped) < 0.001
+        estop.publish(Bool(False))
     finally:
         watch.close()
         board.unplug()
