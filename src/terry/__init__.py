@@ -17,7 +17,10 @@ In the order a user meets them:
   one choke point for limits), `servo_motion` (trajectory execution), `servo_bus` (pyserial,
   surviving unplug) -> node `servo_driver`; `sim.maestro_device` -> node `sim_maestro`.
 - The boards on the serial link: `link` (COBS + CRC-16 frames, handshake, reconnecting transport;
-  docs/serial-protocol.md), `base_board` (the base's motor board) and `sim.base_board`.
+  docs/serial-protocol.md); the boards seen from the host: `pan_tilt` -> node `pan_tilt`, `imu`
+  and `imu_filter` (Madgwick) -> node `imu`, `base_board`; their simulations: `sim.firmware`
+  (the real firmware's host build driving simulated plants) -> nodes `sim_pan_tilt`, `sim_imu`,
+  and `sim.base_board` -> node `sim_base_board`.
 - The base: `diff_drive` (kinematics, speed governor with dead-man, odometry), `footprint`,
   `obstacle_guard` -> node `base_controller`; `sim.world` (apartment map, true pose, the
   Kinect's scan by ray casting) -> node `sim_world`.
