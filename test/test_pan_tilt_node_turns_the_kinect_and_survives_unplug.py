@@ -12,7 +12,7 @@ import pytest
 from harness import wait_for
 from pan_tilt_fixtures import Board
 
-SPEED = 0.15  # rad/s, under the pan joint's 0.188 rad/s limit
+SPEED = 0.15  # rad/s, under the pan joint's 0.17 rad/s limit
 
 
 class Watch:
