@@ -142,5 +142,5 @@ def test_base_board_link_health_is_on_diagnostics(sim):
     status = base_status(diagnostics.wait_count(1, timeout=10)[-1])
     diagnostics.close()
     assert status.level == DiagnosticStatus.OK and status.message == "connected"
-    counters = {kv.key: int(kv.value) for kv in status.values}
-    assert counters["frames_in"] > 0 and counters["crc_errors"] == 0
+    counters = {kv.key: kv.value for kv in status.values}
+    assert int(counters["frames in"]) > 0 and counters["CRC errors"] == "0"

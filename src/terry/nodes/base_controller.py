@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import rospy
 import tf2_ros
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
@@ -23,19 +23,11 @@ from std_msgs.msg import Bool
 from terry.base_board import BaseBoard
 from terry.diff_drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.footprint import footprint_radius
+from terry.nodes.link_diagnostics import link_status, publish_status
 from terry.obstacle_guard import GuardSettings, forward_speed_limit
 from terry.robot_model import drive_geometry, load_robot
 
 PUBLISHES = ("odom", "joint_states", "diagnostics")
-HEALTH_COUNTERS = (
-    "frames_in",
-    "frames_out",
-    "crc_errors",
-    "framing_errors",
-    "lost_frames",
-    "nacks",
-    "reconnects",
-)
 SUBSCRIBES = ("cmd_vel", "estop", "scan")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
 WHEELS = ("left_wheel_joint", "right_wheel_joint")
@@ -168,15 +160,7 @@ class BaseController:
         self.joint_pub.publish(joints)
 
     def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
-        health = self.board.link.health
-        status = DiagnosticStatus(name="base board", hardware_id=self.board.link.port)
-        connected = self.board.link.connected.is_set()
-        status.level = DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR
-        status.message = health.last_error or health.state
-        status.values = [KeyValue(key, str(getattr(health, key))) for key in HEALTH_COUNTERS]
-        msg = DiagnosticArray(status=[status])
-        msg.header.stamp = rospy.Time.now()
-        self.diagnostics_pub.publish(msg)
+        publish_status(self.diagnostics_pub, link_status("base board", self.board.link))
 
     def shutdown(self) -> None:
         self.board.command(0.0, 0.0)

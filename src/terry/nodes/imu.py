@@ -9,16 +9,15 @@ Params: ~port, ~baud, ~accel_range (g), ~gyro_range (deg/s), ~rate (Hz), ~frame_
 from __future__ import annotations
 
 import rospy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from geometry_msgs.msg import Quaternion, Vector3
 from sensor_msgs.msg import Imu
 
 from terry.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
 from terry.imu_filter import GyroCalibration, Madgwick
-from terry.link.transport import describe
+from terry.nodes.link_diagnostics import link_status, publish_status
 
 ORIENTATION_VARIANCE = (0.0004, 0.0004, 1e6)  # roll and pitch ~1 deg; yaw unknown (no compass)
-HEALTH_COUNTERS = ("frames_in", "crc_errors", "framing_errors", "lost_frames", "reconnects")
 
 
 def diagonal(values: tuple[float, float, float]) -> list[float]:
@@ -77,22 +76,10 @@ class ImuNode:
         self.data_pub.publish(msg)
 
     def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
-        link = self.board.link
-        health = link.health
-        status = DiagnosticStatus(name="IMU board", hardware_id=link.port)
-        connected = link.connected.is_set()
-        status.level = DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR
-        status.message = health.last_error or health.state
-        if connected and self.calibration.bias is None:
+        status = link_status("IMU board", self.board.link, {"samples": str(self.board.samples)})
+        if status.level == DiagnosticStatus.OK and self.calibration.bias is None:
             status.level, status.message = DiagnosticStatus.WARN, "calibrating the gyro"
-        status.values = [KeyValue(key, str(getattr(health, key))) for key in HEALTH_COUNTERS]
-        status.values += [
-            KeyValue("board", describe(health.board)),
-            KeyValue("samples", str(self.board.samples)),
-        ]
-        msg = DiagnosticArray(status=[status])
-        msg.header.stamp = rospy.Time.now()
-        self.diagnostics_pub.publish(msg)
+        publish_status(self.diagnostics_pub, status)
 
 
 def main() -> None:

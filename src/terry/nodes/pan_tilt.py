@@ -9,25 +9,15 @@ Joint limits come from urdf/terry.urdf. Bad commands are logged with the reason 
 from __future__ import annotations
 
 import rospy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from diagnostic_msgs.msg import DiagnosticArray
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, Float64
 
-from terry.link.transport import describe
+from terry.nodes.link_diagnostics import link_status, publish_status
 from terry.pan_tilt import PanTiltLimits, PanTiltUnit
 from terry.robot_model import load_robot
 
 JOINTS = ("pan_joint", "tilt_joint")
-HEALTH_COUNTERS = (
-    "frames_in",
-    "frames_out",
-    "crc_errors",
-    "framing_errors",
-    "dropped_bytes",
-    "lost_frames",
-    "nacks",
-    "reconnects",
-)
 
 
 class PanTiltNode:
@@ -82,19 +72,10 @@ class PanTiltNode:
         self.joint_pub.publish(msg)
 
     def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
-        link = self.unit.link
-        health = link.health
-        status = DiagnosticStatus(name="pan/tilt board", hardware_id=link.port)
-        connected = link.connected.is_set()
-        status.level = DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR
-        status.message = health.last_error or health.state
-        status.values = [KeyValue(key, str(getattr(health, key))) for key in HEALTH_COUNTERS]
-        status.values.append(KeyValue("board", describe(health.board)))
-        flags = health.board_status.flags if health.board_status else 0
-        status.values.append(KeyValue("watchdog_stopped", str(bool(flags & 0x02))))
-        msg = DiagnosticArray(status=[status])
-        msg.header.stamp = rospy.Time.now()
-        self.diagnostics_pub.publish(msg)
+        board_status = self.unit.link.health.board_status
+        stopped = bool(board_status.flags & 0x02) if board_status else False
+        extra = {"watchdog_stopped": str(stopped)}
+        publish_status(self.diagnostics_pub, link_status("pan/tilt board", self.unit.link, extra))
 
 
 def main() -> None:
