@@ -68,7 +68,7 @@ def test_hold_stops_at_once():
         (["arm_elbow"], [(1.0, [math.nan])], "nan"),
         (["arm_elbow"], [(1.0, [0.0]), (1.0, [0.1])], "increasing"),
         (["arm_elbow"], [(-1.0, [0.0])], "increasing"),
-        (["arm_elbow"], [(1.0, [3.0])], "outside its limits"),
+        (["arm_elbow"], [(1.0, [3.0])], "outside its URDF limits"),
         (["arm_elbow"], [(1.0, [0.0], [0.1, 0.2])], "2 velocities for 1 joints"),
         (["arm_elbow"], [(1.0, [0.0], [math.inf])], "velocities must be finite"),
     ],

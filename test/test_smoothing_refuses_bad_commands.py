@@ -25,7 +25,7 @@ JOINTS = {name: load_robot().joint(name) for name in ARM_JOINTS}
         (["arm_elbow"], [(math.nan, [0.1])], "finite and >= 0"),
         (["arm_elbow"], [(1.0, [math.nan])], "position is nan"),
         (["arm_elbow"], [(1.0, [math.inf])], "position is inf"),
-        (["arm_elbow"], [(1.0, [3.0])], "beyond its URDF limits"),
+        (["arm_elbow"], [(1.0, [3.0])], "outside its URDF limits"),
         (["arm_elbow"], [], "no points"),
     ],
 )

@@ -15,10 +15,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from terry.joint_input import JointInputError, check_names, check_positions
 from terry.robot_model import JointSpec
 
 
-class TrajectoryError(ValueError):
+class TrajectoryError(JointInputError):
     """A trajectory that cannot be executed; nothing moves."""
 
 
@@ -36,20 +37,12 @@ def parse_trajectory(
     joints: Mapping[str, JointSpec],
 ) -> list[TrajectoryPoint]:
     """Validated points; TrajectoryError with the reason for anything that cannot be executed."""
-    names = list(joint_names)
-    unknown = [n for n in names if n not in joints]
-    if unknown:
-        raise TrajectoryError(f"unknown joints {unknown}; this controller drives {sorted(joints)}")
-    if len(set(names)) != len(names):
-        raise TrajectoryError(f"joint names repeat: {names}")
+    names = check_names(joint_names, joints, TrajectoryError)
     parsed: list[TrajectoryPoint] = []
     previous = -math.inf
     for index, (time, positions, *rest) in enumerate(points):
         velocities = rest[0] if rest else ()
-        if len(positions) != len(names):
-            raise TrajectoryError(
-                f"point {index} has {len(positions)} positions for {len(names)} joints"
-            )
+        values = check_positions(index, names, positions, joints, TrajectoryError)
         if len(velocities) not in (0, len(names)):
             raise TrajectoryError(
                 f"point {index} has {len(velocities)} velocities for {len(names)} joints"
@@ -62,16 +55,7 @@ def parse_trajectory(
                 f"(got {time} after {previous})"
             )
         previous = time
-        for name, value in zip(names, positions, strict=True):
-            spec = joints[name]
-            if not math.isfinite(value):
-                raise TrajectoryError(f"point {index}: {name} position is {value}")
-            if not spec.within_limits(value, 1e-6):
-                raise TrajectoryError(
-                    f"point {index}: {name} = {value:.4f} rad is outside its limits "
-                    f"[{spec.lower:.4f}, {spec.upper:.4f}]"
-                )
-        parsed.append(TrajectoryPoint(time, dict(zip(names, positions, strict=True))))
+        parsed.append(TrajectoryPoint(time, dict(zip(names, values, strict=True))))
     return parsed
 
 

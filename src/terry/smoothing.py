@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from terry.joint_input import JointInputError, check_names, check_positions
 from terry.robot_model import JointSpec
 
 STOP = "stop"  # come to rest at every waypoint
@@ -30,7 +31,7 @@ _STEPS = 200  # 1.05 ** 200: up to 17000 times the first guess
 _TOLERANCE = 1e-9
 
 
-class CommandError(ValueError):
+class CommandError(JointInputError):
     """A command the shim refuses; the reason says what to fix. Nothing is sent."""
 
 
@@ -49,12 +50,7 @@ def parse_command(
     joints: Mapping[str, JointSpec],
 ) -> Command:
     """Check names, lengths, numbers, times and joint limits; CommandError with the reason."""
-    names = tuple(names)
-    unknown = [n for n in names if n not in joints]
-    if unknown:
-        raise CommandError(f"unknown joints {unknown}; the shim drives {sorted(joints)}")
-    if len(set(names)) != len(names):
-        raise CommandError(f"joint names repeat: {list(names)}")
+    names = check_names(names, joints, CommandError)
     if not points:
         raise CommandError("no points")
     times = [t for t, _ in points]
@@ -65,22 +61,10 @@ def parse_command(
         raise CommandError(f"time_from_start must increase from point to point, got {times}")
     if not timed and len(points) > 1:
         raise CommandError("several points without time_from_start: give each point a time")
-    parsed = []
-    for index, (_, positions) in enumerate(points):
-        if len(positions) != len(names):
-            raise CommandError(
-                f"point {index} has {len(positions)} positions for {len(names)} joints"
-            )
-        for name, value in zip(names, positions, strict=True):
-            if not math.isfinite(value):
-                raise CommandError(f"point {index}: {name} position is {value}")
-            spec = joints[name]
-            if not spec.within_limits(value):
-                raise CommandError(
-                    f"point {index}: {name} {value:.4f} rad is beyond its URDF limits "
-                    f"[{spec.lower:.4f}, {spec.upper:.4f}]"
-                )
-        parsed.append(tuple(float(v) for v in positions))
+    parsed = [
+        check_positions(i, names, positions, joints, CommandError)
+        for i, (_, positions) in enumerate(points)
+    ]
     return Command(names, tuple(t if timed else None for t in times), tuple(parsed))
 
 
