@@ -1,0 +1,33 @@
+// The base firmware built for the host: `base_host LINK_PATH` serves it on a pty, its two motor
+// channels driving a simulated pair of wheel gearmotors. host/hal_host.cpp (pty, clock, host_main)
+// is compiled in here with this plant in place of its pan plant.
+#include "../lib/base_app.h"
+#include "plant.h"
+
+// Two wheel gearmotors: 20 rad/s no-load at the wheel, plant.h's time constant and friction
+// deadband, BASE_TICKS_PER_REV encoder counts per wheel turn.
+const double WHEEL_SPEED = 20.0;  // rad/s at full PWM
+
+struct TwoWheels {
+  double angle[2] = {0, 0}, speed[2] = {0, 0};
+  double motor_angle = 0;  // hal_host's TERRY_SIM_PAN start angle: no pan on the base
+  int16_t pwm_[2] = {0, 0};
+  void pwm(uint8_t i, int16_t value) { pwm_[i] = value; }
+  int32_t encoder(uint8_t i) const {
+    return (int32_t)floor(angle[i] * BASE_TICKS_PER_REV / (2 * M_PI));
+  }
+  void servo(uint8_t, uint16_t) {}
+  void advance(double dt) {
+    for (int i = 0; i < 2; i++) {
+      double target = abs(pwm_[i]) < DEADBAND ? 0 : pwm_[i] / 255.0 * WHEEL_SPEED;
+      speed[i] += (target - speed[i]) * (1 - exp(-dt / MOTOR_TAU));
+      angle[i] += speed[i] * dt;
+    }
+  }
+};
+
+#define Plant TwoWheels
+#include "hal_host.cpp"
+#undef Plant
+
+int main(int argc, char **argv) { return host_main(argc, argv, base_setup, base_loop); }

@@ -1,0 +1,29 @@
+// The base board's firmware logic, hardware-free: two wheel gearmotors (motor channels 0 left,
+// 1 right, encoders 0 and 1) under MotorAxis velocity control, the host-silence watchdog and
+// e-stop. The protocol is the one src/terry/sim/base_board.py models (docs/serial-protocol.md).
+#pragma once
+#include <stdint.h>
+
+// Wheel gearmotors: 12 counts per motor turn (quadrature) x 30:1 gearbox at the wheel.
+#ifndef BASE_TICKS_PER_REV
+#define BASE_TICKS_PER_REV 360  // encoder counts per wheel revolution
+#endif
+#ifndef BASE_MAX_SPEED
+#define BASE_MAX_SPEED 20.0f  // rad/s at the wheel: the motors' no-load speed; faster is refused
+#endif
+#ifndef BASE_MAX_ACCEL
+#define BASE_MAX_ACCEL 40.0f  // rad/s^2 at the wheel
+#endif
+#ifndef BASE_MIN_PWM
+#define BASE_MIN_PWM 14  // the gearmotors' breakaway PWM (measure it: the smallest that turns them)
+#endif
+#ifndef BASE_DEADZONE
+#define BASE_DEADZONE 0.03f  // rad (1.7 encoder counts) of rest around a stopped reference
+#endif
+#define BASE_WATCHDOG_MS 250   // without a WheelVelocity the wheels stop
+#define BASE_CONTROL_US 10000UL  // 100 Hz control loop
+#define BASE_ENCODERS_MS 100   // unsolicited Encoders while no command arrives
+#define BASE_STATUS_MS 200
+
+void base_setup();
+void base_loop();
