@@ -36,7 +36,7 @@ def test_every_sketch_builds_and_reports_flash_and_ram(avr_build):
     build, result = avr_build
     assert result.returncode == 0, result.stderr
     sizes = {name: (int(flash), int(ram)) for name, flash, ram in SIZE_LINE.findall(result.stdout)}
-    assert set(sizes) == {"pan_tilt", "imu"}
+    assert set(sizes) == {"pan_tilt", "imu", "base"}
     for name, (flash, ram) in sizes.items():
         assert ram <= 0.75 * 2048, name
         assert (build / "avr" / f"{name}.hex").stat().st_size > 2 * flash  # Intel hex: 2 chars/B
