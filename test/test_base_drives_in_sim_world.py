@@ -1,27 +1,18 @@
-"""The simulated robot drives: /cmd_vel turns the simulated wheels through the base controller
-and the simulated base board (the link protocol on a pty), /odom and tf follow the robot's true
-motion in the simulated apartment, the Kinect's /scan changes as the robot turns, and a silent
-/cmd_vel stops the base (deadman).
-
-The bench (test/launch/base_sim_world.launch) has no pan unit: the test plays it by putting
-pan_joint and tilt_joint on /joint_states, so the camera frames exist in tf.
+"""The whole simulated robot (launch/sim.launch) drives: /cmd_vel turns the simulated wheels
+through the base controller and the simulated base board (the link protocol on a pty), /odom and
+tf follow the robot's true motion in the simulated apartment, the Kinect's /scan changes as the
+robot turns, turning the pan unit turns the scan's frame in tf, and a silent /cmd_vel stops the
+base (deadman).
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from harness import Recorder, wait_for
-from publishers import Driver, Joints
-
-BENCH = Path(__file__).resolve().parent / "launch" / "base_sim_world.launch"
-pytestmark = pytest.mark.skipif(
-    not (Path(__file__).resolve().parents[1] / "scripts" / "sim_base_board").exists(),
-    reason="waiting for the simulated base board (base firmware host build + wheel plant), issue 4",
-)
+from publishers import Driver
 
 
 def pose(msg) -> tuple[float, float, float]:
@@ -40,8 +31,7 @@ def sim(rospy_node, roslaunch, run_dir):
     from nav_msgs.msg import Odometry
     from sensor_msgs.msg import LaserScan
 
-    launch = roslaunch(str(BENCH))
-    pan = Joints(rospy_node, "/joint_states", ["pan_joint", "tilt_joint"])
+    launch = roslaunch("sim.launch", no_dashboard="true")
     odom = Recorder("/odom", Odometry)
     truth = Recorder("/sim/ground_truth", Odometry)
     scan = Recorder("/scan", LaserScan)
@@ -52,7 +42,7 @@ def sim(rospy_node, roslaunch, run_dir):
         assert launch.alive, launch.output()
     yield rospy_node, odom, truth, scan, buffer
     listener.unregister()
-    for closing in (pan, odom, truth, scan):
+    for closing in (odom, truth, scan):
         closing.close()
 
 
@@ -144,3 +134,18 @@ def test_base_board_link_health_is_on_diagnostics(sim):
     assert status.level == DiagnosticStatus.OK and status.message == "connected"
     counters = {kv.key: kv.value for kv in status.values}
     assert int(counters["frames in"]) > 0 and counters["CRC errors"] == "0"
+
+
+def test_turning_the_pan_unit_turns_the_scan_frame_in_tf(sim, ros_process):
+    rospy, _, _, scan, buffer = sim
+
+    def camera_yaw() -> float:
+        tf = buffer.lookup_transform("base_footprint", "camera_depth_frame", rospy.Time(0))
+        q = tf.transform.rotation
+        return math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z))
+
+    assert abs(camera_yaw()) < 0.05
+    command = ros_process("rostopic", "pub", "-1", "/pan/command", "std_msgs/Float64", "data: 0.8")
+    assert command.wait(60) == 0, command.output()
+    wait_for(lambda: abs(camera_yaw() - 0.8) < 0.02, 30, "the Kinect's frame turned 0.8 rad")
+    assert scan.snapshot()[-1].header.frame_id == "camera_depth_frame"
