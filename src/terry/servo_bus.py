@@ -30,6 +30,7 @@ class ServoBus:
         self._sent: dict[str, int] = {}
         self.reconnects = 0
         self.timeouts = 0
+        self.stale_replies = 0
 
     @property
     def connected(self) -> bool:
@@ -75,6 +76,15 @@ class ServoBus:
             raise self._fail("write", error) from None
 
     def _query(self, request: bytes, size: int) -> bytes:
+        """Send a request and read its reply. The Maestro speaks only when asked, so bytes
+        already waiting are a late reply to an earlier request: drop them, or every reply
+        after them would be read one request out of step."""
+        try:
+            if self._serial.in_waiting:  # type: ignore[union-attr]
+                self._serial.reset_input_buffer()  # type: ignore[union-attr]
+                self.stale_replies += 1
+        except (serial.SerialException, OSError, TypeError) as error:
+            raise self._fail("read", error) from None
         self._write(request)
         try:
             reply = self._serial.read(size)  # type: ignore[union-attr]

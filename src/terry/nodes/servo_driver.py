@@ -203,6 +203,7 @@ class ServoDriver:
             "connected": str(connected),
             "reconnects": str(max(0, self.bus.reconnects - 1)),
             "reply timeouts": str(self.bus.timeouts),
+            "stale replies dropped": str(self.bus.stale_replies),
             "estop": str(self.estopped),
         }
         status = DiagnosticStatus(
