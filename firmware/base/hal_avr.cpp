@@ -48,16 +48,7 @@ void hal_begin() {
   PCICR |= _BV(PCIE1);
 }
 
-uint32_t hal_micros() { return micros(); }
-int hal_serial_read() { return Serial.read(); }
-void hal_serial_write(const uint8_t *data, uint8_t len) { Serial.write(data, len); }
-uint32_t hal_baud() { return BAUD; }
-
-uint16_t hal_free_ram() {
-  extern char __heap_start, *__brkval;
-  char top;
-  return &top - (__brkval ? __brkval : &__heap_start);
-}
+uint32_t hal_baud() { return BAUD; }  // the rest of the serial layer: lib/hal_avr_common.cpp
 
 void hal_motor_pwm(uint8_t i, int16_t pwm) {
   if (pwm == 0) {  // short brake
