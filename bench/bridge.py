@@ -261,7 +261,7 @@ def ceiling_receive(kind: str, count: int) -> float:
 
 def start_own_bridge() -> tuple[str, list[subprocess.Popen]]:
     """A roscore on a free port and Terry's bridge on another; returns (url, processes)."""
-    from harness import free_port, ros_environment
+    from fixtures.harness import free_port, ros_environment
 
     home = Path(tempfile.mkdtemp(prefix="bench-bridge-"))
     (home / "log").mkdir()

@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from terry.kinematics import PITCH_JOINTS, ArmKinematics
+from terry.arm.kinematics import PITCH_JOINTS, ArmKinematics
+from terry.model import load_robot
 from terry.paths import package_file
-from terry.robot_model import load_robot
 
 ROBOT = load_robot()
 ARM = ArmKinematics.from_robot(ROBOT)

@@ -25,9 +25,9 @@ from pathlib import Path
 from sensor_msgs.msg import Imu, JointState
 from serial_link import link_wire, rosserial_wire, round_trip_echo
 
-from terry.imu import ImuBoard, ImuSettings
 from terry.link import messages as m
 from terry.link.transport import Link
+from terry.sensors.imu import ImuBoard, ImuSettings
 from terry.sim.firmware import FIRMWARE, start_board
 
 BAUD = 115200

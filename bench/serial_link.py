@@ -30,7 +30,7 @@ import serial
 from sensor_msgs.msg import Imu
 from std_msgs.msg import Bool, Float32MultiArray, Int32MultiArray
 
-from terry.base_board import BaseBoard
+from terry.base.board import BaseBoard
 from terry.link import codec
 from terry.link import messages as m
 from terry.sim.base_board import BaseBoardModel, serve

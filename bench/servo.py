@@ -20,11 +20,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from terry import maestro  # noqa: E402
+from terry.arm import maestro  # noqa: E402
+from terry.arm.bus import ServoBus  # noqa: E402
+from terry.arm.calibration import load_calibration  # noqa: E402
+from terry.model import load_robot  # noqa: E402
 from terry.paths import package_file  # noqa: E402
-from terry.robot_model import load_robot  # noqa: E402
-from terry.servo_bus import ServoBus  # noqa: E402
-from terry.servo_calibration import load_calibration  # noqa: E402
 from terry.sim.maestro_device import MaestroDevice, serve  # noqa: E402
 
 

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "test"))
 
-from terry.robot_model import ARM_JOINTS, load_robot  # noqa: E402
-from terry.smoothing import PASS_THROUGH, Smoother, parse_command  # noqa: E402
+from terry.arm.smoothing import PASS_THROUGH, Smoother, parse_command  # noqa: E402
+from terry.model import ARM_JOINTS, load_robot  # noqa: E402
 
 JOINTS = {name: load_robot().joint(name) for name in ARM_JOINTS}
 
@@ -99,7 +99,7 @@ def cpu(trajectories: int) -> None:
 
 
 def node(moves: int) -> None:
-    from harness import Master, ProcessGroup
+    from fixtures.harness import Master, ProcessGroup
 
     with tempfile.TemporaryDirectory() as home:
         master = Master(Path(home))

@@ -16,7 +16,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from terry.diff_drive import DriveGeometry, Pose2D
+from terry.base.drive import Pose2D
+from terry.model import DriveGeometry
 from terry.paths import package_file
 from terry.sim.world import DepthScanner, OccupancyMap, World
 

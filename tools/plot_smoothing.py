@@ -9,9 +9,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from terry.arm.smoothing import PASS_THROUGH, STOP, Plan, Smoother, parse_command
+from terry.model import ARM_JOINTS, load_robot
 from terry.paths import package_file
-from terry.robot_model import ARM_JOINTS, load_robot
-from terry.smoothing import PASS_THROUGH, STOP, Plan, Smoother, parse_command
 
 JOINT = "arm_elbow"
 STEP = 0.005  # s

@@ -1,30 +1,34 @@
 """Terry: an open ROS 1 control stack for a hobby mobile robot.
 
-The logic lives in plain Python modules here, without ROS, each named after what it holds;
-`terry.nodes` holds the thin ROS adapters (one `main()` each, started by `scripts/`), and
-`terry.sim` the simulated devices that speak the real wire protocols on pseudo-terminals, so the
-same drivers run on the robot, in simulation and in the tests.
+The logic lives in plain Python without ROS, one subsystem per package; `terry.nodes` holds the
+thin ROS adapters (each wires parameters and topics to one core object; started by `scripts/`),
+and `terry.sim` the simulated devices that speak the real wire protocols on pseudo-terminals, so
+the same drivers run on the robot, in simulation and in the tests. This docstring is the module
+map; the README links here instead of copying it.
 
 In the order a user meets them:
 
-- The robot: `robot_model` reads urdf/terry.urdf, the one source of geometry and joint limits
-  (`load_robot()`, `arm_geometry()`, `drive_geometry()`); `paths` finds the package's files.
-- The arm: `kinematics` (closed-form IK/FK with the gripper held level, explicit result codes,
-  numpy batch) -> node `arm_ik` (/arm/xyzc, /arm/target in; a JointTrajectory out).
-- Smooth motion: `smoothing` (sinusoidal re-timing, splicing from position and velocity) ->
-  node `smooth_shim` (/arm/smooth_command in, /arm/joint_command out, switchable at run time).
-- The servos: `maestro` (the Pololu Maestro's bytes), `servo_calibration` (angle <-> pulse, the
-  one choke point for limits), `servo_motion` (trajectory execution), `servo_bus` (pyserial,
-  surviving unplug) -> node `servo_driver`; `sim.maestro_device` -> node `sim_maestro`.
-- The boards on the serial link: `link` (COBS + CRC-16 frames, handshake, reconnecting transport;
-  docs/serial-protocol.md); the boards seen from the host: `pan_tilt` -> node `pan_tilt`, `imu`
-  and `imu_filter` (Madgwick) -> node `imu`, `base_board`; their simulations: `sim.firmware`
-  (the real firmware's host build driving simulated plants) -> nodes `sim_pan_tilt`, `sim_imu`,
-  and `sim.base_board` -> node `sim_base_board`.
-- The base: `diff_drive` (kinematics, speed governor with dead-man, odometry), `footprint`,
-  `obstacle_guard` -> node `base_controller`; `sim.world` (apartment map, true pose, the
-  Kinect's scan by ray casting) -> node `sim_world`.
-- The browser: `bridge` (the rosbridge v2 protocol: ops, JSON <-> ROS conversion, bounded
-  per-client queues, rosapi; the WebSocket server; the dashboard's web app) -> nodes
-  `rosbridge` and `dashboard_server`.
+- `terry.model`: the robot model, read from urdf/terry.urdf, the one source of geometry, joint
+  limits, joint names, wheel geometry and the base's footprint. `terry.paths` finds package files.
+- `terry.arm`: the arm. `kinematics` (closed-form IK/FK with the gripper held level, explicit
+  result codes, numpy batch) -> node `arm_ik` (/arm/xyzc, /arm/target in; a JointTrajectory
+  out); `smoothing` (sinusoidal re-timing, splicing from position and velocity) -> node
+  `smooth_shim`; `joint_input` (one wording for every refused joint name or value); the servo
+  controller: `maestro` (the Pololu Maestro's bytes), `calibration` (angle <-> pulse, the one
+  choke point for limits), `motion` (trajectory execution), `bus` (pyserial, surviving unplug)
+  -> node `servo_driver`.
+- `terry.link`: the Arduino boards' serial link: `codec` (COBS + CRC-16 frames), `messages`
+  (one class per wire message), `transport` (handshake, acks, reconnecting link);
+  docs/serial-protocol.md.
+- `terry.sensors`: the pan/tilt board (`pan_tilt`) -> node `pan_tilt`; the IMU board (`imu`)
+  and its filter (`imu_filter`, Madgwick, gyro bias at rest) -> node `imu`.
+- `terry.base`: `drive` (diff-drive kinematics, speed governor with dead-man, odometry), `guard`
+  (the Kinect's blind spot), `board` (the base board over the link) -> node `base_controller`.
+- `terry.bridge`: the rosbridge v2 protocol (ops, JSON <-> ROS conversion, bounded per-client
+  queues, rosapi) and its WebSocket server -> node `rosbridge`.
+- `terry.dashboard`: the web page's server (`app`, Flask) -> node `dashboard_server`.
+- `terry.sim`: `pty` (a serial port on a pseudo-terminal), `maestro_device` -> node
+  `sim_maestro`; `firmware` (the real firmware's host build driving simulated plants) -> nodes
+  `sim_pan_tilt`, `sim_imu`; `base_board` -> node `sim_base_board`; `world` (the apartment, the
+  true pose, the Kinect's view) -> node `sim_world`.
 """

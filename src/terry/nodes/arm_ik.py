@@ -21,8 +21,8 @@ from geometry_msgs.msg import PointStamped
 from std_msgs.msg import Float32MultiArray, String
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
-from terry.kinematics import ArmKinematics, IkResult
-from terry.robot_model import load_robot
+from terry.arm.kinematics import ArmKinematics, IkResult
+from terry.model import load_robot
 
 ARM_FRAME = "arm_base_link"
 

@@ -20,17 +20,15 @@ from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
 from std_msgs.msg import Bool
 
-from terry.base_board import BaseBoard
-from terry.diff_drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
-from terry.footprint import footprint_radius
+from terry.base.board import BaseBoard
+from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
+from terry.base.guard import GuardSettings, forward_speed_limit
+from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
 from terry.nodes.link_diagnostics import link_status, publish_status
-from terry.obstacle_guard import GuardSettings, forward_speed_limit
-from terry.robot_model import drive_geometry, load_robot
 
 PUBLISHES = ("odom", "joint_states", "diagnostics")
 SUBSCRIBES = ("cmd_vel", "estop", "scan")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
-WHEELS = ("left_wheel_joint", "right_wheel_joint")
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
 
 
@@ -154,7 +152,7 @@ class BaseController:
             self.tf.sendTransform(tf)
         joints = JointState()
         joints.header.stamp = stamp
-        joints.name = list(WHEELS)
+        joints.name = list(WHEEL_JOINTS)
         joints.position = list(o.wheel_angles)
         joints.velocity = list(self.geometry.wheel_speeds(o.linear, o.angular))
         self.joint_pub.publish(joints)

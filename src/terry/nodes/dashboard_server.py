@@ -19,7 +19,7 @@ import rospy
 from werkzeug.serving import make_server
 
 from terry.bridge.config import is_loopback
-from terry.bridge.dashboard import DashboardConfig, create_app
+from terry.dashboard.app import DashboardConfig, create_app
 from terry.paths import package_file
 
 

@@ -13,9 +13,9 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from geometry_msgs.msg import Quaternion, Vector3
 from sensor_msgs.msg import Imu
 
-from terry.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
-from terry.imu_filter import GyroCalibration, Madgwick
 from terry.nodes.link_diagnostics import link_status, publish_status
+from terry.sensors.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
+from terry.sensors.imu_filter import GyroCalibration, Madgwick
 
 ORIENTATION_VARIANCE = (0.0004, 0.0004, 1e6)  # roll and pitch ~1 deg; yaw unknown (no compass)
 

@@ -13,9 +13,9 @@ from diagnostic_msgs.msg import DiagnosticArray
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, Float64
 
+from terry.model import load_robot
 from terry.nodes.link_diagnostics import link_status, publish_status
-from terry.pan_tilt import PanTiltLimits, PanTiltUnit
-from terry.robot_model import load_robot
+from terry.sensors.pan_tilt import PanTiltLimits, PanTiltUnit
 
 JOINTS = ("pan_joint", "tilt_joint")
 

@@ -19,12 +19,12 @@ from std_msgs.msg import Bool
 from std_srvs.srv import Trigger, TriggerResponse
 from trajectory_msgs.msg import JointTrajectory
 
-from terry.maestro import describe_errors
+from terry.arm.bus import LinkDown, ServoBus
+from terry.arm.calibration import LimitError, load_calibration
+from terry.arm.maestro import describe_errors
+from terry.arm.motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
+from terry.model import ARM_JOINTS, load_robot
 from terry.paths import package_file
-from terry.robot_model import ARM_JOINTS, load_robot
-from terry.servo_bus import LinkDown, ServoBus
-from terry.servo_calibration import LimitError, load_calibration
-from terry.servo_motion import TrajectoryError, TrajectoryPlayer, parse_trajectory
 
 STARTUP_GRACE = 5.0  # s: a board (or its simulation) still starting is not yet an error
 LOG_REPEAT = 2.0  # s: the same refusal (a client publishing at 50 Hz) is logged once per period

@@ -12,10 +12,10 @@ import os
 import rospy
 from sensor_msgs.msg import JointState
 
+from terry.model import WHEEL_JOINTS
 from terry.sim.base_board import BaseBoardModel, serve
 
 PUBLISHES = ("sim/base/wheels",)
-WHEELS = ("left_wheel_joint", "right_wheel_joint")
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
         last[0] = board.clock
         msg = JointState()
         msg.header.stamp = rospy.Time.now()
-        msg.name = list(WHEELS)
+        msg.name = list(WHEEL_JOINTS)
         msg.position = [w.angle for w in board.wheels]
         msg.velocity = [w.speed for w in board.wheels]
         publisher.publish(msg)

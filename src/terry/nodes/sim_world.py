@@ -20,13 +20,11 @@ from geometry_msgs.msg import Quaternion, TransformStamped
 from nav_msgs.msg import OccupancyGrid, Odometry
 from sensor_msgs.msg import JointState, LaserScan
 
-from terry.diff_drive import Pose2D
-from terry.footprint import footprint_radius
+from terry.base.drive import Pose2D
+from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
 from terry.paths import package_file
-from terry.robot_model import drive_geometry, load_robot
 from terry.sim.world import DepthScanner, OccupancyMap, World, compose
 
-WHEELS = ("left_wheel_joint", "right_wheel_joint")
 PUBLISHES = ("scan", "sim/ground_truth", "sim/map")
 SUBSCRIBES = ("sim/base/wheels",)
 
@@ -74,9 +72,9 @@ class SimWorld:
 
     def _on_wheels(self, msg: JointState) -> None:
         try:
-            angles = tuple(msg.position[msg.name.index(name)] for name in WHEELS)
+            angles = tuple(msg.position[msg.name.index(name)] for name in WHEEL_JOINTS)
         except (ValueError, IndexError):
-            rospy.logwarn_throttle(10, f"sim world: wheel message lacks {WHEELS}: ignored")
+            rospy.logwarn_throttle(10, f"sim world: wheel message lacks {WHEEL_JOINTS}: ignored")
             return
         if not all(math.isfinite(a) for a in angles):
             rospy.logwarn_throttle(10, f"sim world: non-finite wheel angles {angles}: ignored")

@@ -19,8 +19,8 @@ from std_msgs.msg import Bool
 from std_srvs.srv import SetBool, SetBoolResponse
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
-from terry.robot_model import ARM_JOINTS, load_robot
-from terry.smoothing import MODES, PASS_THROUGH, CommandError, Plan, Smoother, parse_command
+from terry.arm.smoothing import MODES, PASS_THROUGH, CommandError, Plan, Smoother, parse_command
+from terry.model import ARM_JOINTS, load_robot
 
 
 class SmoothShim:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from terry.maestro import DATA_LENGTH, Command, MaestroError, decode_value
+from terry.arm.maestro import DATA_LENGTH, Command, MaestroError, decode_value
 from terry.sim.pty import PseudoSerial
 
 TICK = 0.010  # the Maestro updates its outputs every 10 ms

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from terry.diff_drive import DriveGeometry, Pose2D, integrate_arc
+from terry.base.drive import Pose2D, integrate_arc
+from terry.model import DriveGeometry
 
 
 def read_pgm(path: Path) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""The arm: closed-form kinematics, smooth motion, and the Maestro servo controller."""

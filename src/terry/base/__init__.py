@@ -1,0 +1,1 @@
+"""The mobile base: diff-drive kinematics and governor, the blind-spot guard, the base board."""

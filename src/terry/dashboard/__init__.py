@@ -1,0 +1,1 @@
+"""The dashboard's web server (the page itself lives in web/)."""

@@ -1,0 +1,105 @@
+"""Arm panel: a click on the workspace views publishes [x, y, z, claw] on /arm/xyzc (the page's
+reachability check agrees with the IK's), an unreachable click publishes nothing and says so,
+and moving a slider with smoothing on moves /joint_states smoothly."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fixtures.harness import wait_for
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Float32MultiArray
+
+from terry.arm.kinematics import ArmKinematics
+from terry.model import load_robot
+
+ARM = ArmKinematics.from_robot(load_robot())
+
+
+class Recorder:
+    def __init__(self, rospy, topic, msg_type) -> None:
+        self.messages: list = []
+        self.lock = threading.Lock()
+        self.sub = rospy.Subscriber(topic, msg_type, self.on_message, queue_size=100)
+
+    def on_message(self, msg) -> None:
+        with self.lock:
+            self.messages.append(msg)
+
+    def snapshot(self) -> list:
+        with self.lock:
+            return list(self.messages)
+
+
+def page_target(page) -> list[float]:
+    return [float(page.input_value(f"#arm-{k}")) for k in ("x", "y", "z", "claw")]
+
+
+GRID = [(fx / 8, fy / 6) for fx in range(1, 8) for fy in range(1, 6)]
+
+
+@pytest.mark.parametrize("view", ["#arm-side", "#arm-top"])
+def test_click_publishes_reachable_targets_and_refuses_the_rest(rospy_node, page, view):
+    """Clicks on a grid over the view: the page's verdict matches the IK's for every point;
+    reachable ones are published as [x, y, z, claw], unreachable ones are not sent."""
+    got = Recorder(rospy_node, "/arm/xyzc", Float32MultiArray)
+    try:
+        wait_for(lambda: got.sub.get_num_connections() > 0, 20, "the page's /arm/xyzc publisher")
+        box = page.locator(view).bounding_box()
+        verdicts = []
+        for fx, fy in GRID:
+            before = len(got.snapshot())
+            page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+            x, y, z, claw = page_target(page)
+            reachable = ARM.solve(x, y, z, claw).ok
+            verdicts.append(reachable)
+            shown = page.text_content("#arm-reach")
+            assert shown.startswith("reachable" if reachable else "unreachable"), (x, y, z, shown)
+            if reachable:
+                messages = wait_for(lambda n=before: got.snapshot()[n:], 10, f"/arm/xyzc {x, y, z}")
+                assert messages[-1].data == pytest.approx([x, y, z, claw], abs=1e-6)
+            else:
+                assert page.is_disabled("#arm-send")
+                page.wait_for_timeout(300)
+                assert got.snapshot()[before:] == [], f"unreachable {x, y, z} was sent"
+        assert any(verdicts) and not all(verdicts), "the grid should hit both kinds of point"
+    finally:
+        got.sub.unregister()
+
+
+def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
+    page.wait_for_function("document.getElementById('smooth').checked")
+    page.evaluate(
+        "() => { for (const [k, v] of [['x', 0.15], ['y', 0.0], ['z', 0.1]]) {"
+        " document.getElementById('arm-' + k).value = v; }"
+        " document.getElementById('arm-send').click(); }"
+    )
+    shoulder = Recorder(rospy_node, "/joint_states", JointState)
+    try:
+        page.wait_for_timeout(3000)  # settle at the start point
+        start = len(shoulder.snapshot())
+        slider = page.locator("#arm-z")
+        slider.evaluate("(el) => { el.value = 0.04; el.dispatchEvent(new Event('input')); }")
+        assert page.text_content("#arm-reach") == "reachable"
+
+        def angles() -> list[float]:
+            out = []
+            for msg in shoulder.snapshot()[start:]:
+                if "arm_shoulder" in msg.name:
+                    out.append(msg.position[msg.name.index("arm_shoulder")])
+            return out
+
+        def settled() -> bool:
+            a = angles()
+            return len(a) > 20 and abs(a[-1] - a[0]) > 0.05 and abs(a[-1] - a[-10]) < 1e-4
+
+        wait_for(settled, 20, "the shoulder moving to the new height and settling")
+        a = angles()
+        total = abs(a[-1] - a[0])
+        steps = [abs(b - c) for b, c in zip(a[1:], a[:-1], strict=False)]
+        moving = [s for s in steps if s > 1e-5]
+        assert len(moving) >= 8, f"moved in {len(moving)} steps: not smooth"
+        assert max(steps) < 0.3 * total, f"a jump of {max(steps):.3f} of {total:.3f} rad"
+    finally:
+        shoulder.sub.unregister()
