@@ -5,7 +5,9 @@ Every return is kept as a point in a world-fixed frame (odom), where the robot's
 not move it; each scan is placed with the sensor's pose at the time it was taken, so a sector
 lands where the Kinect was pointing when it saw it. The circle is the points seen from the
 output frame (`radar_link`, on the pan axis): one range per bearing bin, from the newest scan
-with a return in that bin, the nearest of its returns. At most one point per bin is stored.
+with a return in that bin, the nearest of its returns. Points are stored the same way at
+`KEEP` times finer bearings, so that when the robot moves and stored points shift between
+bins, no bin is left empty.
 
 Points expire after `max_age` (one sweep period, 2 pi / pan speed) and once the base has moved
 more than `max_travel` or turned more than `max_turn` since they were seen (odometry errs more
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from terry.base.drive import Pose2D
+
+KEEP = 4  # stored points per output bin
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Radar:
         seen_from = np.concatenate(
             (np.tile((origin.x, origin.y, origin.yaw), (len(new), 1)), self._seen_from)
         )
-        keep, _, _ = self._visible(stamp, origin, xy, stamps, seen_from)
+        keep, _, _ = self._visible(stamp, origin, xy, stamps, seen_from, self.bins * KEEP)
         self._xy, self._stamp, self._seen_from = xy[keep], stamps[keep], seen_from[keep]
 
     def ranges(self, stamp: float, origin: Pose2D) -> np.ndarray:
@@ -113,21 +117,27 @@ class Radar:
             raise ValueError(f"stamp must be finite, got {stamp}")
         _finite_pose(origin, "the radar frame's pose")
         keep, bins, distance = self._visible(
-            stamp, origin, self._xy, self._stamp, self._seen_from
+            stamp, origin, self._xy, self._stamp, self._seen_from, self.bins
         )
         out = np.full(self.bins, np.nan)
         out[bins[keep]] = distance[keep]
         return out
 
     def _visible(
-        self, stamp: float, origin: Pose2D, xy: np.ndarray, stamps: np.ndarray, seen: np.ndarray
+        self,
+        stamp: float,
+        origin: Pose2D,
+        xy: np.ndarray,
+        stamps: np.ndarray,
+        seen: np.ndarray,
+        count: int,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Indices of the points that are fresh and win their bin, with every point's bin and
-        distance from `origin`."""
+        """Indices of the points that are fresh and win their bin (of `count` over a turn, the
+        first centred on angle_min), with every point's bin and distance from `origin`."""
         dx, dy = xy[:, 0] - origin.x, xy[:, 1] - origin.y
         distance = np.hypot(dx, dy)
         bearing = np.arctan2(dy, dx) - origin.yaw
-        bins = np.rint((bearing - self.angle_min) / self.angle_increment).astype(int) % self.bins
+        bins = np.rint((bearing - self.angle_min) * count / (2 * math.pi)).astype(int) % count
         turned = np.abs(np.angle(np.exp(1j * (origin.yaw - seen[:, 2]))))
         fresh = (
             (stamp - stamps <= self.max_age)
