@@ -2,7 +2,10 @@
 
 The outputs move as the Maestro moves them (speed and acceleration limits per 10 ms tick) and
 no faster than the servo itself can slew. Malformed input sets the serial protocol error bit,
-as on the real board, and never moves anything.
+as on the real board, and never moves anything. Channels may start with pulses on (the Maestro's
+per-channel "on startup: go to" setting), and a fault can be injected: `block(channel, pulse)`
+puts an obstacle in a servo's way (a stalled joint, an object in the claw), and a channel's
+`slew` makes one servo slower than the rest. The reported position is the servo's.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import math
 import select
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from terry.arm.maestro import DATA_LENGTH, Command, MaestroError, decode_value
@@ -30,6 +33,8 @@ class ServoOutput:
     acceleration: int = 0
     velocity: float = 0.0  # quarter-us per tick, for acceleration limiting
     slew: float = 0.0  # the servo's own limit in quarter-us per tick (0: instant)
+    block: float | None = None  # an obstacle: the servo cannot pass this pulse width
+    block_side: int = 0  # the side of the obstacle the servo is on (0: held where it is)
 
     def tick(self) -> None:
         if self.target == 0:
@@ -48,8 +53,14 @@ class ServoOutput:
             step = max(self.velocity - accel, min(self.velocity + accel, step))
         if abs(step) >= abs(error):
             step = error
-        self.velocity = step
-        self.position += step
+        position = self.position + step
+        if self.block is not None:  # the obstacle stops it dead
+            if self.block_side >= 0 and position < self.block <= self.position:
+                position = self.block
+            if self.block_side <= 0 and position > self.block >= self.position:
+                position = self.block
+        self.velocity = position - self.position
+        self.position = position
 
     @property
     def moving(self) -> bool:
@@ -59,8 +70,13 @@ class ServoOutput:
 class MaestroDevice:
     """The board: feed it bytes with receive(), get the reply bytes back; advance(dt) moves it."""
 
-    def __init__(self, channels: int = 6, servo_slew: float = 0.0) -> None:
+    def __init__(
+        self, channels: int = 6, servo_slew: float = 0.0, startup: Sequence[int] = ()
+    ) -> None:
+        """`startup`: per channel, the pulse (quarter-us) sent from power-on (0: none)."""
         self.outputs = [ServoOutput(slew=servo_slew) for _ in range(channels)]
+        for output, pulse in zip(self.outputs, startup, strict=False):
+            output.target, output.position = pulse, float(pulse)
         self.errors = 0
         self._packet: list[int] = []
         self._elapsed = 0.0
@@ -113,6 +129,14 @@ class MaestroDevice:
             for output in self.outputs:
                 output.target = 0
         return b""
+
+    def block(self, channel: int, pulse: float | None) -> None:
+        """Put an obstacle at `pulse` (quarter-us) in the channel's way; None removes it. A
+        servo at the obstacle itself is held there both ways."""
+        output = self.outputs[channel]
+        output.block = pulse
+        if pulse is not None:
+            output.block_side = (output.position > pulse) - (output.position < pulse)
 
     def advance(self, seconds: float) -> None:
         """Let time pass: the outputs move one step per 10 ms tick."""
