@@ -14,7 +14,7 @@ from typing import Any
 
 from terry.bridge.config import BridgeConfig
 from terry.bridge.convert import ConversionError, message_class, service_class
-from terry.bridge.session import BridgeError
+from terry.bridge.protocol import BridgeError
 
 # request fields in order, for clients that send args as a list
 FIELDS = {

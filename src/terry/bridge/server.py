@@ -23,7 +23,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from terry.bridge.config import LOOPBACK_NAMES, BridgeConfig, is_loopback, matches
-from terry.bridge.session import Hub, RosPort, Session
+from terry.bridge.hub import Hub
+from terry.bridge.protocol import RosPort
+from terry.bridge.session import Session
 
 LOG = logging.getLogger("terry.bridge")
 _BATCH = 64  # ops handled before letting other clients run

@@ -25,12 +25,14 @@ from std_msgs.msg import Int32
 
 from terry.bridge.config import BridgeConfig, ConfigError
 from terry.bridge.convert import ConversionError, from_json, message_class, service_class, to_json
+from terry.bridge.hub import Hub
+from terry.bridge.protocol import BridgeError
 from terry.bridge.rosapi import Rosapi
 from terry.bridge.server import BridgeServer
-from terry.bridge.session import BridgeError, Hub
 from terry.paths import package_file
 
 _REPLAY_WINDOW = 1.0  # s after advertise whose messages are replayed to late subscribers
+_TYPES_MAX_AGE = 0.5  # s a copy of the master's topic types is used (a flood asks it once)
 
 
 class _Replay(rospy.SubscribeListener):
@@ -84,6 +86,8 @@ class RosAdapter:
         self._subscribers: dict[str, tuple[rospy.Subscriber, str | None]] = {}
         self._services: dict[str, tuple[rospy.Service, int]] = {}
         self._service_types: dict[tuple[str, str], str] = {}
+        self._types: dict[str, str] = {}
+        self._types_time = -1e9
         self._client_count = rospy.Publisher("/client_count", Int32, latch=True, queue_size=1)
         self._client_count.publish(Int32(0))
 
@@ -137,10 +141,15 @@ class RosAdapter:
         entry.publisher.publish(msg)
 
     def topic_type(self, topic: str) -> str | None:
-        try:
-            return dict(self.master.getTopicTypes()).get(topic)
-        except (rosgraph.MasterException, OSError):
-            return None
+        """The master's type of `topic`, from a copy at most _TYPES_MAX_AGE s old."""
+        now = time.monotonic()
+        if now - self._types_time > _TYPES_MAX_AGE:
+            try:
+                self._types = dict(self.master.getTopicTypes())
+            except (rosgraph.MasterException, OSError):
+                self._types = {}
+            self._types_time = now
+        return self._types.get(topic)
 
     def subscribe(self, topic: str, type_name: str | None) -> None:
         cls = _message_class(type_name) if type_name else None
