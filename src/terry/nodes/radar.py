@@ -96,4 +96,3 @@ def main() -> None:
         rospy.logfatal(f"radar: {error}")
         raise SystemExit(1) from error
     rospy.spin()
-
