@@ -1,25 +1,29 @@
 // The arm panel: x/y/z/claw sliders and clickable side and top views of the reachable workspace
-// publish [x, y, z, claw] on /arm/xyzc; unreachable targets are shown and never sent.
-import { Workspace, parseUrdf } from "./workspace.js";
+// publish [x, y, z, claw] on /arm/xyzc; unreachable targets are shown and never sent. The
+// workspace is the IK itself (kinematics.js, a tested port of the robot's) fed by the URDF and
+// arm_ik's own parameters (~pitch, ~unreachable), so the page and the robot never disagree.
+import { ArmKinematics } from "./kinematics.js";
+import { armGeometry } from "./urdf.js";
 
 const $ = (id) => document.getElementById(id);
 const SEND_PERIOD_MS = 100;
 
 export function setupArm(conn) {
-  const publish = conn.publisher("/arm/xyzc", "std_msgs/Float32MultiArray");
+  const publish = conn.publisher("/arm/xyzc", "std_msgs/Float32MultiArray", { resend: true });
   const inputs = { x: $("arm-x"), y: $("arm-y"), z: $("arm-z"), claw: $("arm-claw") };
   const side = $("arm-side"), top = $("arm-top");
-  let ws = null;
+  let ik = null, pitch = 0, nearest = false;
   let lastSent = 0, pending = null;
 
   const target = () => Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, Number(el.value)]));
-
-  const check = () => (ws ? ws.check(...["x", "y", "z"].map((k) => Number(inputs[k].value))) : { ok: true });
+  const solve = (x, y, z) => (ik ? ik.solve(x, y, z, pitch) : { ok: false, reason: "no robot model yet" });
+  const check = () => { const t = target(); return solve(t.x, t.y, t.z); };
+  // arm_ik with ~unreachable: nearest goes to the nearest reachable point instead of refusing.
+  const sendable = (verdict) => verdict.ok || (nearest && ik !== null);
 
   function send() {
     const t = target();
-    const verdict = check();
-    if (!verdict.ok) return false;
+    if (!sendable(check())) return false;
     return publish({ layout: { dim: [], data_offset: 0 }, data: [t.x, t.y, t.z, t.claw] });
   }
 
@@ -34,15 +38,16 @@ export function setupArm(conn) {
     for (const [k, el] of Object.entries(inputs)) $(`arm-${k}-v`).textContent = Number(el.value).toFixed(3);
     const verdict = check();
     const reach = $("arm-reach");
-    reach.textContent = verdict.ok ? "reachable" : `unreachable: ${verdict.reason}`;
+    const near = nearest && ik ? " (arm_ik goes to the nearest reachable point)" : "";
+    reach.textContent = verdict.ok ? "reachable" : `unreachable: ${verdict.reason}${near}`;
     reach.className = `reach ${verdict.ok ? "ok" : "bad"}`;
-    $("arm-send").disabled = !verdict.ok;
+    $("arm-send").disabled = !sendable(verdict);
     draw();
   }
 
   // Views: side = (r along the target's yaw, z); top = (x forward up the canvas, y left).
   const scale = () => {
-    const [rMax, zMin, zMax] = ws ? ws.bounds() : [0.3, -0.1, 0.35];
+    const [rMax, zMin, zMax] = ik ? ik.bounds(pitch) : [0.3, -0.1, 0.35];
     return { rMax: rMax * 1.1, zMin: zMin - 0.02, zMax: zMax + 0.02 };
   };
   const sideMap = (c) => {
@@ -80,14 +85,18 @@ export function setupArm(conn) {
     g.moveTo(x, y - 10); g.lineTo(x, y + 10); g.stroke();
   }
 
+  // The side view is the vertical plane at the target's yaw: green is what the IK reaches there
+  // (nothing when that yaw is beyond the yaw joint's limits).
+  const yawOf = (t) => (Math.hypot(t.x, t.y) < 1e-6 ? 0 : Math.atan2(t.y, t.x));
   function draw() {
-    const t = target(), ok = check().ok;
+    const t = target(), ok = check().ok, yaw = yawOf(t);
     const sm = sideMap(side);
-    const gs = shade(side, sm, (px, py, m) => ws?.checkPlanar((px - m.x0) / m.k, (m.y0 - py) / m.k).ok);
+    const inPlane = (r, z) => r > 0 && solve(r * Math.cos(yaw), r * Math.sin(yaw), z).ok;
+    const gs = shade(side, sm, (px, py, m) => inPlane((px - m.x0) / m.k, (m.y0 - py) / m.k));
     gs.fillStyle = "#8a93a0"; gs.fillRect(sm.x0 - 4, sm.y0, 8, 6);
     marker(gs, sm.x0 + Math.hypot(t.x, t.y) * sm.k, sm.y0 - t.z * sm.k, ok);
     const tm = topMap(top);
-    const gt = shade(top, tm, (px, py, m) => ws?.check((m.y0 - py) / m.k, (m.x0 - px) / m.k, t.z).ok);
+    const gt = shade(top, tm, (px, py, m) => solve((m.y0 - py) / m.k, (m.x0 - px) / m.k, t.z).ok);
     gt.fillStyle = "#8a93a0"; gt.fillRect(tm.x0 - 4, tm.y0 - 4, 8, 8);
     marker(gt, tm.x0 - t.y * tm.k, tm.y0 - t.x * tm.k, ok);
   }
@@ -100,7 +109,7 @@ export function setupArm(conn) {
 
   side.addEventListener("click", (e) => {
     const [px, py] = canvasPoint(side, e), m = sideMap(side), t = target();
-    const r = Math.max(0.001, (px - m.x0) / m.k), yaw = Math.atan2(t.y, t.x) || 0;
+    const r = Math.max(0.001, (px - m.x0) / m.k), yaw = yawOf(t);
     setValue(inputs.x, r * Math.cos(yaw)); setValue(inputs.y, r * Math.sin(yaw));
     setValue(inputs.z, (m.y0 - py) / m.k);
     update(); send();
@@ -113,20 +122,23 @@ export function setupArm(conn) {
   for (const el of Object.values(inputs)) el.addEventListener("input", () => { update(); sendSoon(); });
   $("arm-send").addEventListener("click", send);
 
-  // The model, each time we connect (the robot may have been restarted with another one).
-  conn.addEventListener("connected", async () => {
+  // The model (main.js reads it at each connect) and arm_ik's settings.
+  conn.addEventListener("model", async (e) => {
     try {
-      const joints = parseUrdf(await conn.getParam("/robot_description"));
-      ws = new Workspace(joints);
-      const [rMax, zMin, zMax] = ws.bounds();
+      const joints = e.detail;
+      const settings = await Promise.all(["pitch", "unreachable"].map((k) => conn.getParam(`/arm_ik/${k}`).catch(() => null)));
+      pitch = Number.isFinite(settings[0]) ? settings[0] : 0;
+      nearest = settings[1] === "nearest";
+      ik = new ArmKinematics(armGeometry(joints), joints);
+      const [rMax, zMin, zMax] = ik.bounds(pitch);
       for (const k of ["x", "y"]) { inputs[k].min = -rMax; inputs[k].max = rMax; }
       inputs.z.min = zMin; inputs.z.max = zMax;
+      $("arm-pitch").textContent = `gripper pitch ${pitch.toFixed(2)} rad (arm_ik ~pitch)`;
       document.body.dataset.workspace = "ready";
     } catch (err) {
-      $("arm-reach").textContent = `no robot model: ${err.message}`;
+      $("arm-reach").textContent = `no arm model: ${err.message}`;
     }
     update();
-    refreshSmoothing();
   });
 
   // IK verdicts and joint angles from the robot.
@@ -147,16 +159,16 @@ export function setupArm(conn) {
       const rad = m.position[i];
       rows.get(name).textContent = `${rad.toFixed(3)} rad  ${(rad * 180 / Math.PI).toFixed(1)}°`;
     });
-  }, { throttle: 100 });
+  }, { throttle: 100, panel: "arm-panel" });
 
-  // Smoothing: the shim's service; its live parameter tells the current state.
+  // Smoothing: the shim's service switches it; its live parameter, polled, says what it is
+  // (whoever changed it: this page, another one, or `rosparam set /smooth_shim/enabled`).
   const smooth = $("smooth");
-  async function refreshSmoothing() {
-    try {
-      smooth.checked = Boolean(await conn.getParam("/smooth_shim/enabled"));
-      $("smooth-state").textContent = "";
-    } catch { $("smooth-state").textContent = "(shim not running?)"; }
-  }
+  conn.watchParam("/smooth_shim/enabled", (value, err) => {
+    if (err) { $("smooth-state").textContent = "(shim not running?)"; return; }
+    smooth.checked = Boolean(value);
+    $("smooth-state").textContent = "";
+  });
   smooth.addEventListener("change", async () => {
     try {
       const res = await conn.call("/arm/smooth/set_enabled", "std_srvs/SetBool", { data: smooth.checked });

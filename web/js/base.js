@@ -46,8 +46,14 @@ export function setupBase(conn) {
   }
   const active = () => held.size > 0 || stick !== null;
 
+  // WASD drive unless the user is typing; the arrows only while no control has the focus
+  // (a slider keeps its arrows; after a pointer drag a slider lets go of the focus, below).
+  const typing = (el) => el instanceof HTMLTextAreaElement || el?.isContentEditable ||
+    (el instanceof HTMLInputElement && !["range", "checkbox", "button"].includes(el.type));
+  const focused = (el) => el instanceof HTMLInputElement || el instanceof HTMLSelectElement;
   window.addEventListener("keydown", (e) => {
-    if (!(e.code in KEYS) || e.target instanceof HTMLInputElement) return;
+    if (!(e.code in KEYS) || typing(e.target)) return;
+    if (e.code.startsWith("Arrow") && focused(e.target)) return;
     e.preventDefault();
     held.add(e.code);
     start();
@@ -55,6 +61,9 @@ export function setupBase(conn) {
   window.addEventListener("keyup", (e) => {
     if (!held.delete(e.code)) return;
     if (!active()) stop();
+  });
+  document.addEventListener("pointerup", (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === "range") e.target.blur();
   });
   window.addEventListener("blur", stop);
   document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
@@ -84,5 +93,5 @@ export function setupBase(conn) {
     const lag = Date.now() - (stamp.secs * 1000 + stamp.nsecs / 1e6);
     $("lag").textContent = `lag ${Math.round(lag)} ms`;
     $("odom").textContent = `x ${p.x.toFixed(2)} y ${p.y.toFixed(2)} m · ${t.linear.x.toFixed(2)} m/s ${t.angular.z.toFixed(2)} rad/s`;
-  }, { throttle: 100 });
+  }, { throttle: 100, panel: "base-panel" });
 }

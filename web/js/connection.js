@@ -1,6 +1,9 @@
 // The bridge connection: reconnects by itself (every second), re-creates every subscription and
-// publisher on each new connection, and tracks when each stream last delivered (stale data).
+// publisher on each new connection, re-sends commands that could not be delivered (after the
+// "connected" listeners, so the e-stop goes first), polls parameters, and tracks when each
+// stream last delivered (stale data).
 const RETRY_MS = 1000;
+const PARAM_POLL_MS = 1000;
 
 export class Connection extends EventTarget {
   constructor(url) {
@@ -9,7 +12,7 @@ export class Connection extends EventTarget {
     this.ros = null;
     this.connected = false;
     this.subs = []; // {name, type, callback, options, topic, last}
-    this.pubs = new Map(); // name -> {type, latch, topic}
+    this.pubs = new Map(); // name -> {type, latch, resend, topic, pending}
     this.open();
   }
 
@@ -22,6 +25,9 @@ export class Connection extends EventTarget {
       for (const [name, pub] of this.pubs) this.advertise(name, pub);
       for (const sub of this.subs) this.attach(sub);
       this.emit("connected");
+      for (const pub of this.pubs.values()) {
+        if (pub.pending && this.connected) { pub.topic.publish(pub.pending); pub.pending = null; }
+      }
     });
     ros.on("close", () => this.lost(ros));
     ros.on("error", () => this.lost(ros));
@@ -73,18 +79,34 @@ export class Connection extends EventTarget {
     pub.topic.advertise();
   }
 
-  /** A function publishing on `name`; false when there is no connection to send it on. */
-  publisher(name, type, latch = false) {
-    const entry = { type, latch, topic: null };
+  /** A function publishing on `name`; false when there is no connection to send it on.
+   * resend: keep the latest undelivered message and send it on reconnect (never for motion
+   * that needs a held key: /cmd_vel). */
+  publisher(name, type, { latch = false, resend = false } = {}) {
+    const entry = { type, latch, resend, topic: null, pending: null };
     this.pubs.set(name, entry);
     if (this.connected) this.advertise(name, entry);
     return (msg) => {
       const pub = this.pubs.get(name);
-      if (!this.connected) return false;
+      if (!this.connected) {
+        if (pub.resend) pub.pending = msg;
+        return false;
+      }
       if (!pub.topic) this.advertise(name, pub);
+      pub.pending = null;
       pub.topic.publish(msg);
       return true;
     };
+  }
+
+  /** callback(value) with a parameter's value now and every second while connected, or
+   * callback(null, error) when it cannot be read. */
+  watchParam(name, callback) {
+    const poll = () => {
+      if (this.connected) this.getParam(name).then((v) => callback(v), (err) => callback(null, err));
+    };
+    this.addEventListener("connected", poll);
+    setInterval(poll, PARAM_POLL_MS);
   }
 
   /** Call a service; resolves with the response, rejects with a reason. */
@@ -107,9 +129,10 @@ export class Connection extends EventTarget {
     if (this.connected) new ROSLIB.Param({ ros: this.ros, name }).set(value);
   }
 
-  /** Streams that have said nothing for `ms` (those that spoke once; not events: stale: false). */
+  /** Subscriptions that have said nothing for `ms` (those that spoke once; not events, which
+   * are subscribed with stale: false). */
   stale(ms) {
     const now = performance.now();
-    return this.subs.filter((s) => s.options.stale !== false && s.last && now - s.last > ms).map((s) => s.name);
+    return this.subs.filter((s) => s.options.stale !== false && s.last && now - s.last > ms);
   }
 }

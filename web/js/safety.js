@@ -1,22 +1,33 @@
 // The e-stop: a big button and the Space key publish /estop true (latched); the banner stays
-// until the user releases it explicitly.
-export function setupSafety(conn) {
-  const publish = conn.publisher("/estop", "std_msgs/Bool", true);
-  const button = document.getElementById("estop");
-  const banner = document.getElementById("estop-banner");
-  const state = { stopped: false };
+// until the user releases it explicitly. The banner follows what the robot says (/estop/state
+// from the estop node when it runs, else /estop), whoever stopped it. A STOP pressed while the
+// bridge is down is shown as not delivered and is the first thing sent on reconnect.
+const $ = (id) => document.getElementById(id);
 
-  const show = (stopped) => {
-    state.stopped = stopped;
-    banner.hidden = !stopped;
-    button.classList.toggle("active", stopped);
-    document.body.dataset.estop = stopped ? "on" : "off";
+export function setupSafety(conn) {
+  const publish = conn.publisher("/estop", "std_msgs/Bool", { latch: true });
+  const button = $("estop"), banner = $("estop-banner"), text = $("estop-text");
+  const state = { stopped: false, undelivered: false, fromState: false };
+
+  const show = () => {
+    banner.hidden = !state.stopped;
+    button.classList.toggle("active", state.stopped);
+    document.body.dataset.estop = state.undelivered ? "undelivered" : state.stopped ? "on" : "off";
+    text.textContent = state.undelivered
+      ? "STOP NOT DELIVERED: no connection to the robot. It is sent the moment the link is back."
+      : "EMERGENCY STOP: every actuator holds.";
+    banner.classList.toggle("undelivered", state.undelivered);
   };
-  const stop = () => { publish({ data: true }); show(true); };
+  const stop = () => {
+    state.stopped = true;
+    state.undelivered = !publish({ data: true });
+    show();
+  };
   button.addEventListener("pointerdown", stop);
   button.addEventListener("click", stop);
-  document.getElementById("estop-release").addEventListener("click", () => {
-    if (publish({ data: false })) show(false);
+  $("estop-release").addEventListener("click", () => {
+    if (publish({ data: false })) { state.stopped = false; state.undelivered = false; show(); }
+    else text.textContent = "Not connected: the e-stop cannot be released from here now.";
   });
   window.addEventListener("keydown", (e) => {
     if (e.code === "Space" && !(e.target instanceof HTMLInputElement && e.target.type === "text")) {
@@ -24,8 +35,20 @@ export function setupSafety(conn) {
       stop();
     }
   });
-  // What the robot says counts (another client may have stopped it).
-  conn.subscribe("/estop", "std_msgs/Bool", (m) => show(m.data), { stale: false });
-  conn.addEventListener("connected", () => { if (state.stopped) publish({ data: true }); });
+  // What the robot says counts (another client may have stopped or released it).
+  const heard = (stopped) => {
+    if (state.undelivered) return; // ours has not arrived yet: keep showing it
+    state.stopped = stopped;
+    show();
+  };
+  conn.subscribe("/estop/state", "std_msgs/Bool", (m) => { state.fromState = true; heard(m.data); }, { stale: false });
+  conn.subscribe("/estop", "std_msgs/Bool", (m) => { if (!state.fromState) heard(m.data); }, { stale: false });
+  // Registered before every other panel's listener: on reconnect the stop goes first.
+  conn.addEventListener("connected", () => {
+    if (state.stopped) publish({ data: true });
+    state.undelivered = false;
+    show();
+  });
+  show();
   return state;
 }

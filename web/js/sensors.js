@@ -74,9 +74,9 @@ export function setupSensors(conn) {
     const a = m.linear_acceleration, w = m.angular_velocity;
     acc.push([a.x, a.y, a.z]); gyro.push([w.x, w.y, w.z]);
     acc.draw(); gyro.draw();
-  }, { throttle: 50 });
+  }, { throttle: 50, panel: "sensor-panel" });
   conn.subscribe("/scan", "sensor_msgs/LaserScan", (m) => {
     $("scan").dataset.points = String(drawScan($("scan"), m));
-  }, { throttle: 200 });
+  }, { throttle: 200, panel: "sensor-panel" });
   acc.draw(); gyro.draw();
 }
