@@ -56,10 +56,10 @@ def pan_round_trips(tmp: Path, simavr: bool = False) -> list[float]:
     wait_link(path)
     link = Link(
         str(path), BAUD, m.FIRMWARE_PAN_TILT, lambda x: isinstance(x, m.Ack) and acks.put(x)
-    )
+    ).start()
     times = []
     try:
-        link.wait_connected(10)
+        link.wait_up(10)
         for _ in range(ROUND_TRIPS // 5 if simavr else ROUND_TRIPS):
             start = time.perf_counter()
             seq = link.send(m.PanTiltCommand(0, 0, 0))
@@ -78,7 +78,7 @@ def imu_rate(tmp: Path, rate: int) -> tuple[float, int]:
     board = start_board("imu", path)
     wait_link(path)
     times: list[float] = []
-    imu = ImuBoard(str(path), BAUD, ImuSettings(rate=rate), lambda r: times.append(r.time))
+    imu = ImuBoard(str(path), BAUD, ImuSettings(rate=rate), lambda r: times.append(r.time)).start()
     try:
         deadline = time.monotonic() + 10
         while len(times) < 10 and time.monotonic() < deadline:

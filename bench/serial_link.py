@@ -61,7 +61,8 @@ def round_trip_link(link: Path) -> list[float]:
     thread.start()
     while not link.exists():
         time.sleep(0.01)
-    board = BaseBoard(str(link), BAUD)
+    board = BaseBoard(str(link), BAUD).start()
+    board.link.wait_up(10)
     times = []
     try:
         for _ in range(ROUND_TRIPS):

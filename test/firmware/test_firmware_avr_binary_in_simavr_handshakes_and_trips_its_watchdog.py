@@ -38,9 +38,9 @@ def avr(uart_pty, tmp_path):
         process = subprocess.Popen([str(uart_pty), str(BUILD / "avr" / f"{sketch}.elf"), str(path)])
         wait_for(path.exists, 10, "the simulator's pty")
         heard: queue.Queue = queue.Queue()
-        link = Link(str(path), 115200, firmware, heard.put)
+        link = Link(str(path), 115200, firmware, heard.put).start()
         started.append((process, link))
-        assert link.wait_connected(10), link.health.last_error
+        assert link.wait_up(10), link.health.last_error
         return link, heard
 
     yield run

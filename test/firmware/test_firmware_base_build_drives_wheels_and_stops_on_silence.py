@@ -46,7 +46,8 @@ def base(run_dir):
     process = start_board("base", link)
     try:
         wait_for(link.exists, 10, "the base firmware's pty link")
-        board = BaseBoard(str(link))
+        board = BaseBoard(str(link)).start()
+        assert board.link.wait_up(10), board.link.health.last_error
         yield board
         board.close()
     finally:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+from fixtures.estop import fresh_estop
 from fixtures.harness import Recorder, wait_for
 from fixtures.publishers import Driver
 
@@ -31,6 +32,7 @@ def sim(rospy_node, roslaunch, run_dir):
     from nav_msgs.msg import Odometry
     from sensor_msgs.msg import LaserScan
 
+    fresh_estop(rospy_node)
     launch = roslaunch("sim.launch", no_dashboard="true")
     odom = Recorder("/odom", Odometry)
     truth = Recorder("/sim/ground_truth", Odometry)
@@ -131,7 +133,7 @@ def test_base_board_link_health_is_on_diagnostics(sim):
     diagnostics = Recorder("/diagnostics", DiagnosticArray, accept=base_status)
     status = base_status(diagnostics.wait_count(1, timeout=10)[-1])
     diagnostics.close()
-    assert status.level == DiagnosticStatus.OK and status.message == "connected"
+    assert status.level == DiagnosticStatus.OK and status.message == "up"
     counters = {kv.key: kv.value for kv in status.values}
     assert int(counters["frames in"]) > 0 and counters["CRC errors"] == "0"
 

@@ -9,6 +9,7 @@ import math
 import threading
 
 import pytest
+from fixtures.estop import fresh_estop
 from fixtures.harness import wait_for
 from fixtures.pan_tilt import Board
 
@@ -52,6 +53,11 @@ class Watch:
         wait_for(lambda: pub.get_num_connections() > 0, 20, f"the node subscribed to {topic}")
         return pub
 
+    def estop(self) -> str | None:
+        """The e-stop state the node reports on /diagnostics: not heard yet, engaged, released."""
+        values = dict((v.key, v.value) for v in self.diagnostics.values) if self.diagnostics else {}
+        return values.get("estop")
+
     def pan(self) -> float:
         return self.latest().position[0]
 
@@ -69,13 +75,16 @@ def test_radar_mode_turns_pan_joint_and_the_kinect_frame(ros_master, rospy_node,
     from std_msgs.msg import Float64
 
     rospy = rospy_node
+    fresh_estop(rospy)
     roslaunch("description.launch")
+    roslaunch("safety.launch")
     roslaunch("pan_tilt.launch", sim="true")
     watch = Watch(rospy)
     buffer = tf2_ros.Buffer()
     _listener = tf2_ros.TransformListener(buffer)
     try:
         wait_for(watch.latest, 30, "pan_joint on /joint_states")
+        wait_for(lambda: watch.estop() == "e-stop released", 20, "the node to hear: released")
         watch.publisher("/pan/velocity", Float64).publish(Float64(SPEED))
         wait_for(lambda: watch.latest().velocity[0] > SPEED * 0.9, 20, "the pan at speed")
         first = watch.latest()
@@ -100,13 +109,15 @@ def test_radar_mode_turns_pan_joint_and_the_kinect_frame(ros_master, rospy_node,
 
 
 def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
-    ros_master, rospy_node, ros_process, run_dir
+    ros_master, rospy_node, ros_process, roslaunch, run_dir
 ):
     from std_msgs.msg import Bool, Float64
 
     rospy = rospy_node
+    fresh_estop(rospy)
     board = Board(run_dir / "pan_tilt")
     board.plug()
+    roslaunch("safety.launch")
     ros_process("rosrun", "terry", "pan_tilt", f"_port:={board.link}")
     watch = Watch(rospy)
     try:
@@ -117,6 +128,8 @@ def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
         )
         for bad in (math.nan, math.inf):
             pan.publish(Float64(bad))
+        estop = watch.publisher("/estop", Bool)
+        wait_for(lambda: watch.estop() == "e-stop released", 20, "the node to hear: released")
         tilt.publish(Float64(1.2))  # beyond the URDF's 0.6 rad
         # Faster than the firmware's 0.17 rad/s: refused by the node or the board, either way.
         watch.publisher("/pan/velocity", Float64).publish(Float64(0.18))
@@ -144,9 +157,8 @@ def test_bad_commands_and_unplugged_board_move_nothing_and_replug_recovers(
         pan.publish(Float64(0.2))
         wait_for(lambda: abs(watch.pan() - 0.2) < 0.005, 20, "the pan at 0.2 rad after replug")
 
-        estop = watch.publisher("/estop", Bool)
         estop.publish(Bool(True))
-        wait_for(lambda: watch.diagnostics.values, 5, "diagnostics")
+        wait_for(lambda: "engaged" in (watch.estop() or ""), 10, "the node to hear: engaged")
         stamp = watch.latest().header.stamp
         wait_for(lambda: (watch.latest().header.stamp - stamp).to_sec() > 0.5, 10, "0.5 s more")
         stopped = watch.pan()  # where the e-stop left it (it may coast a little)

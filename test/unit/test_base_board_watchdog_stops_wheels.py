@@ -14,6 +14,12 @@ from terry.base.board import BaseBoard
 from terry.link import messages as m
 
 
+def started(served_board) -> BaseBoard:
+    board = BaseBoard(str(served_board.link), 115200).start()
+    assert board.link.wait_up(10), board.link.health.last_error
+    return board
+
+
 def drive_until(board: BaseBoard, predicate, what: str) -> None:
     def step():
         board.command(3.0, -3.0)
@@ -25,7 +31,7 @@ def drive_until(board: BaseBoard, predicate, what: str) -> None:
 
 def test_host_silence_stops_the_wheels_and_commands_restart_them(served_board):
     wheels = served_board.model.wheels
-    board = BaseBoard(str(served_board.link), 115200)
+    board = started(served_board)
     try:
         drive_until(board, lambda: wheels[0].speed > 2.5 and wheels[1].speed < -2.5, "speed")
         assert not served_board.model.watchdog_tripped
@@ -44,7 +50,7 @@ def test_host_silence_stops_the_wheels_and_commands_restart_them(served_board):
 
 def test_estop_stops_the_wheels_and_refuses_commands_until_released(served_board):
     wheels = served_board.model.wheels
-    board = BaseBoard(str(served_board.link), 115200)
+    board = started(served_board)
     try:
         drive_until(board, lambda: wheels[0].speed > 2.5, "speed")
         assert board.estop(True)
@@ -64,7 +70,7 @@ def test_estop_stops_the_wheels_and_refuses_commands_until_released(served_board
 )
 def test_bad_wheel_speeds_stop_the_wheels(served_board, speed, refused_by):
     wheels = served_board.model.wheels
-    board = BaseBoard(str(served_board.link), 115200)
+    board = started(served_board)
     try:
         drive_until(board, lambda: wheels[0].speed > 2.5, "speed")
         nacks = board.link.health.nacks

@@ -1,16 +1,19 @@
-"""The transport reconnects by itself when the board's port vanishes and comes back, and a
-handshake that fails says why (device silent, or bytes that are not Terry's protocol).
+"""The link has one lifecycle: nothing happens until start(); it comes up (on_up), is lost when
+the board's port vanishes (on_lost, with the reason), and comes back up by itself when the port
+returns; a handshake that fails says why (device silent, or bytes that are not Terry's protocol).
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from fixtures.harness import wait_for
 
 from terry.base.board import BaseBoard
+from terry.link import transport
 from terry.sim.pty import PseudoSerial
 
 
@@ -19,22 +22,50 @@ def moving(board: BaseBoard, speed: float) -> bool:
     return board.encoders() is not None
 
 
-def test_transport_reconnects_after_the_port_is_closed_and_recreated(served_board):
-    board = BaseBoard(str(served_board.link), 115200)
+def test_link_comes_up_is_lost_and_comes_back_with_one_callback_each(served_board):
+    events: list[str] = []
+    board = BaseBoard(
+        str(served_board.link),
+        115200,
+        on_up=lambda: events.append("up"),
+        on_lost=lambda reason: events.append(f"lost: {reason}"),
+    )
     try:
+        time.sleep(0.5)  # the constructor connects nothing
+        assert board.link.health.state == transport.CONNECTING and not events
+        assert not board.command(2.0, 2.0) and board.ticks_per_rev is None
+        board.start()
+        assert board.link.wait_up(10), board.link.health.last_error
+        assert board.ticks_per_rev == 360 and board.link.health.state == transport.UP
         wait_for(lambda: moving(board, 2.0), 10, "encoder reports")
         served_board.stop()  # unplugged: the pty and its link vanish
-        wait_for(lambda: board.link.health.state == "disconnected", 10, "the link to notice")
+        wait_for(lambda: board.link.health.state == transport.LOST, 10, "the link to notice")
         assert not board.command(2.0, 2.0) and board.encoders() is None
         assert board.link.health.last_error
         served_board.start()  # plugged back in, under the same name
-        wait_for(lambda: board.link.health.state == "connected", 10, "the link to reconnect")
+        wait_for(lambda: board.link.health.state == transport.UP, 10, "the link to come back")
         wait_for(lambda: moving(board, 2.0), 10, "encoder reports after reconnecting")
         wait_for(lambda: served_board.model.wheels[0].speed > 1.0, 10, "the wheels to turn again")
         assert board.link.health.reconnects == 1
+        assert events[0] == "up" and events[1].startswith("lost: ") and events[2:] == ["up"]
         values = board.link.health.values()
-        assert values["reconnects"] == "1" and values["state"] == "connected"
+        assert values["reconnects"] == "1" and values["state"] == "up"
         assert values["board"].startswith("base firmware")
+    finally:
+        board.close()
+
+
+def test_an_engaged_estop_is_sent_again_to_a_board_that_comes_back(served_board):
+    board = BaseBoard(str(served_board.link), 115200).start()
+    try:
+        assert board.link.wait_up(10), board.link.health.last_error
+        assert board.estop(True)
+        wait_for(lambda: served_board.model.estop, 10, "the board to hear the e-stop")
+        served_board.stop()
+        wait_for(lambda: board.link.health.state == transport.LOST, 10, "the link to notice")
+        served_board.model.estop = False  # a board that reset forgets its e-stop
+        served_board.start()
+        wait_for(lambda: served_board.model.estop, 10, "the e-stop sent again on reconnect")
     finally:
         board.close()
 
@@ -65,5 +96,9 @@ def odd_device(tmp_path, request):
     indirect=["odd_device"],
 )
 def test_failed_handshake_names_the_likely_cause(odd_device, cause):
-    with pytest.raises(ValueError, match=cause):
-        BaseBoard(odd_device, 115200, connect_timeout=8.0)
+    board = BaseBoard(odd_device, 115200).start()
+    try:
+        wait_for(lambda: cause in board.link.health.last_error, 10, f"an error naming {cause!r}")
+        assert not board.link.up and board.link.health.state == transport.CONNECTING
+    finally:
+        board.close()

@@ -2,6 +2,9 @@
 Terry's serial link (docs/serial-protocol.md). The board answers every WheelVelocity with an
 Encoders report, so each control tick gets a fresh sample. Survives unplugging: commands sent
 while the board is away are dropped and encoders() returns None until it is back.
+
+The constructor neither blocks nor starts threads: `start()` connects, `link.wait_up()` waits.
+An engaged e-stop is re-sent to a board that comes (back) up, since a reset board forgets it.
 """
 
 from __future__ import annotations
@@ -9,33 +12,51 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Callable
 
 from terry.link import messages as m
 from terry.link.transport import Link, describe
 
 log = logging.getLogger("terry.base.board")
-CONNECT_TIMEOUT = 10.0  # s the constructor waits for the board's handshake
 REPLY_TIMEOUT = 0.025  # s encoders() waits for a report newer than the last one it returned
 MAX_WHEEL_SPEED = 32.0  # rad/s: the int16 milliradian range of WheelVelocity
 
 
 class BaseBoard:
-    """BaseBoard(port, baud): .ticks_per_rev, .command(left, right) in rad/s, .encoders()."""
+    """BaseBoard(port, baud).start(): .command(left, right) in rad/s, .encoders(), .estop()."""
 
-    def __init__(self, port: str, baud: int = 115200, connect_timeout: float = CONNECT_TIMEOUT):
+    def __init__(
+        self,
+        port: str,
+        baud: int = 115200,
+        on_up: Callable[[], None] = lambda: None,
+        on_lost: Callable[[str], None] = lambda _reason: None,
+    ) -> None:
         self._fresh = threading.Condition()
         self._counts: tuple[int, int] | None = None
         self._reports = 0  # Encoders received
         self._returned = 0  # the report count encoders() last returned
-        self.link = Link(port, int(baud), m.FIRMWARE_BASE, self._on_message)
-        if not self.link.wait_connected(connect_timeout):
-            reason = self.link.health.last_error or "no reply"
-            self.link.close()
-            raise ValueError(f"base board on {port} did not answer: {reason}")
+        self._estop = False
+        self._up_callback = on_up
+        self.link = Link(port, int(baud), m.FIRMWARE_BASE, self._on_message, self._on_up, on_lost)
+
+    def start(self) -> BaseBoard:
+        self.link.start()
+        return self
+
+    @property
+    def ticks_per_rev(self) -> int | None:
+        """Encoder counts per wheel turn, as the board says in its handshake; None before."""
         board = self.link.health.board
-        assert board is not None
-        self.ticks_per_rev: int = board.config
-        log.info("base board on %s: %s, %d ticks/rev", port, describe(board), board.config)
+        return board.config if board is not None else None
+
+    def _on_up(self) -> None:
+        log.info("base board on %s: %s", self.link.port, describe(self.link.health.board))
+        with self._fresh:
+            self._counts = None
+        if self._estop:
+            self.link.send(m.Estop(1))
+        self._up_callback()
 
     def _on_message(self, message: m.Message) -> None:
         if isinstance(message, m.Encoders):
@@ -52,7 +73,9 @@ class BaseBoard:
         return self.link.send(m.WheelVelocity(round(left * 1000), round(right * 1000))) is not None
 
     def estop(self, engaged: bool) -> bool:
-        """Stop the motors in the firmware and refuse motion until released."""
+        """Stop the motors in the firmware and refuse motion until released; kept across
+        reconnects. False if the board is not up (it gets the state when it comes up)."""
+        self._estop = bool(engaged)
         return self.link.send(m.Estop(int(engaged))) is not None
 
     def encoders(self) -> tuple[int, int] | None:

@@ -1,7 +1,9 @@
 """Typed, fixed-size payloads of the link (little-endian, struct-packed), one class per type.
 
 Each message class has TYPE (the frame type byte), FORMAT (struct format) and pack()/unpack().
-decode() turns a Frame into its message, refusing unknown types and wrong lengths.
+A message whose fields do not fit its wire format (1e300, a float, a negative unsigned) cannot be
+made: the constructor raises ValueError. decode() turns a Frame into its message, refusing
+unknown types and wrong lengths.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ class Message:
     @classmethod
     def size(cls) -> int:
         return struct.calcsize(cls.FORMAT)
+
+    def __post_init__(self) -> None:
+        fields = astuple(self)  # type: ignore[call-overload]
+        if not all(type(value) is int for value in fields):
+            raise ValueError(f"{self!r}: every field must be an int")
+        try:
+            struct.pack(self.FORMAT, *fields)
+        except struct.error as error:
+            raise ValueError(f"{self!r} does not fit on the wire: {error}") from None
 
     def pack(self) -> bytes:
         return struct.pack(self.FORMAT, *astuple(self))  # type: ignore[call-overload]
@@ -208,7 +219,6 @@ MESSAGES: dict[int, type[Message]] = {
         ImuSample,
     )
 }
-COMMANDS = (Estop.TYPE, WheelVelocity.TYPE, PanTiltCommand.TYPE, ImuConfig.TYPE)  # acked
 
 
 def decode(frame: Frame) -> Message:

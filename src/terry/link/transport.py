@@ -1,6 +1,12 @@
 """The host end of a link: a pyserial port (a name or a /dev/serial/by-id path), the version
 handshake, heartbeats, and a supervisor thread that reopens the port after an unplug.
 
+One lifecycle for every board: CONNECTING (never up yet) -> UP (handshake done) -> LOST (port
+gone, board silent or reset) -> UP ... `start()` starts the supervisor (the constructor never
+does); on_up() runs on the link's thread after each handshake, before the board's first message
+is delivered (the place to configure a fresh board), and on_lost(reason) when an UP link drops.
+When the host has sent nothing for HEARTBEAT seconds the link sends keepalive()'s message (a
+board's latest command, which feeds its watchdog) or, if that is None, a Heartbeat.
 Errors name the likely cause (wrong baud, wrong firmware, old protocol, sketch not running)
 in `last_error` and in the log ("terry.link").
 """
@@ -26,13 +32,14 @@ HELLO_REPEAT = 0.25  # s between Hellos while waiting (the bootloader eats the f
 SILENCE_LIMIT = 1.0  # s without any frame from the board before the link counts as lost
 RETRY = 0.5  # s between attempts to reopen the port
 LOW_RAM = 200  # bytes; less free RAM on the board is reported as a likely cause of trouble
+CONNECTING, UP, LOST = "connecting", "up", "lost"
 
 
 @dataclass
 class LinkHealth:
     """Counters for /diagnostics."""
 
-    state: str = "connecting"
+    state: str = CONNECTING
     frames_in: int = 0
     frames_out: int = 0
     crc_errors: int = 0
@@ -75,8 +82,12 @@ class HandshakeError(Exception):
     pass
 
 
+def _nothing(*_args: object) -> None:
+    pass
+
+
 class Link:
-    """A supervised serial link to one board; on_message(msg) runs on the link's thread."""
+    """A supervised serial link to one board; the callbacks run on the link's thread."""
 
     def __init__(
         self,
@@ -84,6 +95,9 @@ class Link:
         baud: int,
         firmware: int,
         on_message: Callable[[m.Message], None],
+        on_up: Callable[[], None] = _nothing,
+        on_lost: Callable[[str], None] = _nothing,
+        keepalive: Callable[[], m.Message | None] = lambda: None,
     ) -> None:
         if not port:
             raise ValueError("no serial port given")
@@ -91,7 +105,8 @@ class Link:
             raise ValueError(f"baud must be a positive integer, got {baud!r}")
         self.port, self.baud, self.firmware = port, baud, firmware
         self.health = LinkHealth()
-        self._on_message = on_message
+        self._on_message, self._on_up, self._on_lost = on_message, on_up, on_lost
+        self._keepalive = keepalive
         self._serial: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
         self._seq = 0
@@ -100,14 +115,29 @@ class Link:
         self._decoder = codec.Decoder()
         self._rejected = 0  # frames with a good CRC but an unknown type or a wrong length
         self._stop = threading.Event()
-        self.connected = threading.Event()
-        self._thread = threading.Thread(target=self._supervise, name=f"link {port}", daemon=True)
+        self._up = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Link:
+        """Start the supervisor thread: it connects, and reconnects after every loss."""
+        if self._thread is not None:
+            raise RuntimeError(f"link {self.port} already started")
+        self._thread = threading.Thread(target=self._supervise, name=f"link {self.port}")
+        self._thread.daemon = True
         self._thread.start()
+        return self
+
+    @property
+    def up(self) -> bool:
+        return self._up.is_set()
+
+    def wait_up(self, timeout: float) -> bool:
+        return self._up.wait(timeout)
 
     # -- sending -----------------------------------------------------------------------------
     def send(self, message: m.Message) -> int | None:
-        """Send one message; its sequence number, or None (nothing sent) while disconnected."""
-        return self._write(message) if self.connected.is_set() else None
+        """Send one message; its sequence number, or None (nothing sent) while not up."""
+        return self._write(message) if self._up.is_set() else None
 
     def _write(self, message: m.Message) -> int | None:
         with self._write_lock:
@@ -142,9 +172,10 @@ class Link:
                 if not first:
                     self.health.reconnects += 1
                 first = False
-                self.health.state, self.health.last_error = "connected", ""
-                self.connected.set()
+                self.health.state, self.health.last_error = UP, ""
+                self._up.set()
                 log.info("link %s: %s", self.port, describe(self.health.board))
+                self._on_up()
                 self._run()
             except HandshakeError as error:
                 self._note_error(str(error))
@@ -154,10 +185,18 @@ class Link:
                 log.exception("link %s: unexpected error", self.port)
                 self._note_error(f"{self.port}: unexpected error {error!r}")
             finally:
-                self.connected.clear()
                 self._close_port()
-            self.health.state = "disconnected"
+            if self._up.is_set():
+                self._up.clear()
+                self.health.state = LOST
+                self._lost(self.health.last_error or "closed")
             self._stop.wait(RETRY)
+
+    def _lost(self, reason: str) -> None:
+        try:
+            self._on_lost(reason)
+        except Exception:  # the supervisor must outlive its callbacks
+            log.exception("link %s: on_lost failed", self.port)
 
     def _close_port(self) -> None:
         with self._write_lock:
@@ -242,7 +281,7 @@ class Link:
             if now - heard > SILENCE_LIMIT:
                 raise serial.SerialException(f"board silent for {now - heard:.1f} s")
             if now - self._last_sent > HEARTBEAT:
-                self._write(m.Heartbeat())
+                self._write(self._keepalive() or m.Heartbeat())
 
     def _messages(self, data: bytes) -> list[m.Message]:
         messages = []
@@ -269,12 +308,11 @@ class Link:
             log.log(level, "link: %s", text)
         self.health.last_error = text
 
-    def wait_connected(self, timeout: float) -> bool:
-        return self.connected.wait(timeout)
-
     def close(self) -> None:
+        """Stop the supervisor and close the port (on_lost runs if the link was up)."""
         self._stop.set()
-        self._thread.join(timeout=2.0)
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
         self._close_port()
 
 

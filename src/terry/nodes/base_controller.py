@@ -1,12 +1,16 @@
 """The differential-drive base controller: /cmd_vel in, wheel speeds to the base firmware over the
 serial link, wheel encoder counts back, /odom and tf odom -> base_footprint out.
 
-Subscribes: cmd_vel (geometry_msgs/Twist), estop (std_msgs/Bool, latched), scan (the Kinect).
+Subscribes: cmd_vel (geometry_msgs/Twist), estop/state (std_msgs/Bool, latched, from the estop
+node in launch/safety.launch), scan (the Kinect).
 Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint,
 diagnostics (the base board link's health, 1 Hz).
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
 spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
+The base starts stopped: /cmd_vel is refused until the e-stop state has been heard, and the base
+stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~port is required
+(launch/base.launch passes it); the node waits for the board without blocking, and reconnects.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 import rospy
 import tf2_ros
-from diagnostic_msgs.msg import DiagnosticArray
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
@@ -24,10 +27,11 @@ from terry.base.board import BaseBoard
 from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.base.guard import GuardSettings, forward_speed_limit
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
-from terry.nodes.link_diagnostics import link_status, publish_status
+from terry.nodes.link_diagnostics import BoardReport, guarded
+from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 
 PUBLISHES = ("odom", "joint_states", "diagnostics")
-SUBSCRIBES = ("cmd_vel", "estop", "scan")
+SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
 
@@ -55,36 +59,59 @@ class BaseController:
         self._scan_cap: tuple[float, float] | None = None  # (cap m/s, when)
         self.tf_buffer = tf2_ros.Buffer()
         self._tf_listener = tf2_ros.TransformListener(self.tf_buffer)
+        self.report = BoardReport("base board")
         self.board = BaseBoard(
-            rospy.get_param("~port", "/dev/ttyACM0"), rospy.get_param("~baud", 115200)
+            rospy.get_param("~port"),
+            rospy.get_param("~baud", 115200),
+            on_up=self._on_up,
+            on_lost=self.report.on_lost,
         )
-        self.odometry = EncoderOdometry(self.geometry, self.board.ticks_per_rev)
-        self._reconnects = self.board.link.health.reconnects
-        odom, joints, diagnostics = PUBLISHES
+        self.odometry: EncoderOdometry | None = None  # made when the board says its ticks/rev
+        self._board_restarted = False
+        self.estop = EstopWatch()
+        self.governor.set_estop(True)  # stopped until the e-stop state says otherwise
+        self.board.estop(True)
+        odom, joints, _diagnostics = PUBLISHES
         self.odom_pub = rospy.Publisher(odom, Odometry, queue_size=10)
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
-        self.diagnostics_pub = rospy.Publisher(diagnostics, DiagnosticArray, queue_size=1)
         self.tf = tf2_ros.TransformBroadcaster()
+        self.report.watch(self.board.link)
         cmd_vel, estop, scan = SUBSCRIBES
-        rospy.Subscriber(cmd_vel, Twist, self._on_cmd_vel, queue_size=1)
-        rospy.Subscriber(estop, Bool, self._on_estop, queue_size=1)
+        rospy.Subscriber(cmd_vel, Twist, guarded(self._on_cmd_vel), queue_size=1)
+        rospy.Subscriber(estop, Bool, guarded(self._on_estop_state), queue_size=1)
+        self._estop_timer = rospy.Timer(rospy.Duration(0.2), guarded(self._check_estop))
         if self.guard is not None:
-            rospy.Subscriber(scan, LaserScan, self._on_scan, queue_size=1)
+            rospy.Subscriber(scan, LaserScan, guarded(self._on_scan), queue_size=1)
         rate = rospy.get_param("~rate", 50.0)
-        self._timer = rospy.Timer(rospy.Duration(1.0 / rate), self._tick)
-        self._health_timer = rospy.Timer(rospy.Duration(1.0), self._report_health)
+        self._timer = rospy.Timer(rospy.Duration(1.0 / rate), guarded(self._tick))
+        self.board.start()
+
+    def _on_up(self) -> None:
+        self._board_restarted = True  # the board may have reset its counters
+        self.report.on_up()
 
     def _on_cmd_vel(self, msg: Twist) -> None:
-        reason = self.governor.command(msg.linear.x, msg.angular.z, rospy.get_time())
+        now = rospy.get_time()
+        if self.estop.stopped(now):
+            rospy.logerr_throttle(2, f"base: /cmd_vel refused: {self.estop.reason(now)}")
+            return
+        reason = self.governor.command(msg.linear.x, msg.angular.z, now)
         if reason:
             rospy.logerr_throttle(2, f"base: {reason}")
 
-    def _on_estop(self, msg: Bool) -> None:
-        if msg.data != self.governor.estopped:
-            rospy.logwarn(f"base: e-stop {'engaged' if msg.data else 'released'}")
-        self.governor.set_estop(msg.data)
-        self.board.estop(msg.data)
-        if msg.data:
+    def _on_estop_state(self, msg: Bool) -> None:
+        self._apply(self.estop.heard(msg.data, rospy.get_time()))
+
+    def _check_estop(self, _event: rospy.timer.TimerEvent) -> None:
+        self._apply(self.estop.check(rospy.get_time()))
+
+    def _apply(self, change: Change | None) -> None:
+        if change is None:
+            return
+        (rospy.logwarn if change.stopped else rospy.loginfo)(f"base: {change.reason}")
+        self.governor.set_estop(change.stopped)
+        self.board.estop(change.stopped)
+        if change.stopped:
             self.board.command(0.0, 0.0)
 
     def _on_scan(self, msg: LaserScan) -> None:
@@ -122,9 +149,11 @@ class BaseController:
         counts = self.board.encoders()
         if counts is None:
             return
-        reconnects = self.board.link.health.reconnects
-        if reconnects != self._reconnects:  # the board may have reset its counters
-            self._reconnects = reconnects
+        if self.odometry is None:
+            self.odometry = EncoderOdometry(self.geometry, self.board.ticks_per_rev)
+            self._board_restarted = False
+        elif self._board_restarted:
+            self._board_restarted = False
             self.odometry.restart_counts()
             rospy.logwarn("base: the board reconnected; odometry continues from where it was")
         stamp = rospy.Time.now()
@@ -133,6 +162,7 @@ class BaseController:
 
     def _publish(self, stamp: rospy.Time) -> None:
         o = self.odometry
+        assert o is not None
         msg = Odometry()
         msg.header.stamp, msg.header.frame_id = stamp, self.odom_frame
         msg.child_frame_id = self.base_frame
@@ -157,9 +187,6 @@ class BaseController:
         joints.velocity = list(self.geometry.wheel_speeds(o.linear, o.angular))
         self.joint_pub.publish(joints)
 
-    def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
-        publish_status(self.diagnostics_pub, link_status("base board", self.board.link))
-
     def shutdown(self) -> None:
         self.board.command(0.0, 0.0)
         self.board.close()
@@ -169,6 +196,9 @@ def main() -> None:
     rospy.init_node("base_controller")
     try:
         controller = BaseController()
+    except KeyError as error:
+        rospy.logfatal(f"base: parameter {error} is required")
+        raise SystemExit(1) from error
     except ValueError as error:
         rospy.logfatal(f"base: {error}")
         raise SystemExit(1) from error

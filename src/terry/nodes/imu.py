@@ -2,18 +2,19 @@
 (sensor_msgs/Imu in imu_link, SI units, covariances) and /imu/data (with orientation from a
 Madgwick filter), after calibrating the gyro's bias at rest on start; link health on /diagnostics.
 
-Params: ~port, ~baud, ~accel_range (g), ~gyro_range (deg/s), ~rate (Hz), ~frame_id,
-~calibration_samples (readings averaged at rest), ~beta (filter gain).
+Params: ~port (required; launch/imu.launch passes it), ~baud, ~accel_range (g), ~gyro_range
+(deg/s), ~rate (Hz), ~frame_id, ~calibration_samples (readings averaged at rest), ~beta (filter
+gain).
 """
 
 from __future__ import annotations
 
 import rospy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+from diagnostic_msgs.msg import DiagnosticStatus, KeyValue
 from geometry_msgs.msg import Quaternion, Vector3
 from sensor_msgs.msg import Imu
 
-from terry.nodes.link_diagnostics import link_status, publish_status
+from terry.nodes.link_diagnostics import BoardReport
 from terry.sensors.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
 from terry.sensors.imu_filter import GyroCalibration, Madgwick
 
@@ -36,17 +37,20 @@ class ImuNode:
         self.filter = Madgwick(rospy.get_param("~beta", 0.05))
         self.raw_pub = rospy.Publisher("imu/data_raw", Imu, queue_size=20)
         self.data_pub = rospy.Publisher("imu/data", Imu, queue_size=20)
-        self.diagnostics_pub = rospy.Publisher("diagnostics", DiagnosticArray, queue_size=1)
         self._last_time: float | None = None
         self._restarts = 0
+        self.report = BoardReport("IMU board", self._adjust_status)
         rospy.loginfo("imu: calibrating the gyro: keep the robot still")
         self.board = ImuBoard(
-            rospy.get_param("~port", "/dev/ttyACM2"),
+            rospy.get_param("~port"),
             rospy.get_param("~baud", 115200),
             settings,
             self._on_reading,
+            on_up=self.report.on_up,
+            on_lost=self.report.on_lost,
         )
-        self._health_timer = rospy.Timer(rospy.Duration(1.0), self._report_health)
+        self.report.watch(self.board.link)
+        self.board.start()
 
     def _on_reading(self, reading: ImuReading) -> None:
         if not self.calibration.add(reading.gyro):
@@ -75,17 +79,19 @@ class ImuNode:
         msg.orientation_covariance = diagonal(ORIENTATION_VARIANCE)
         self.data_pub.publish(msg)
 
-    def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
-        status = link_status("IMU board", self.board.link, {"samples": str(self.board.samples)})
+    def _adjust_status(self, status: DiagnosticStatus) -> None:
+        status.values.append(KeyValue("samples", str(self.board.samples)))
         if status.level == DiagnosticStatus.OK and self.calibration.bias is None:
             status.level, status.message = DiagnosticStatus.WARN, "calibrating the gyro"
-        publish_status(self.diagnostics_pub, status)
 
 
 def main() -> None:
     rospy.init_node("imu")
     try:
         node = ImuNode()
+    except KeyError as error:
+        rospy.logfatal(f"imu: parameter {error} is required")
+        raise SystemExit(1) from error
     except ValueError as error:
         rospy.logfatal(f"imu: {error}")
         raise SystemExit(1) from error

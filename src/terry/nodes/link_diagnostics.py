@@ -1,20 +1,28 @@
-"""A board's serial link health as a /diagnostics entry: the one shape every board node reports."""
+"""What every board node says about its link, in one shape: a /diagnostics entry (OK while up,
+ERROR with the last error otherwise; every counter as a value), published every second and at
+once when the link comes up or is lost, with a line on /rosout for each change; and `guarded`,
+which turns an unexpected exception in a callback into a visible end of the node (logged, shut
+down, respawned by roslaunch) instead of a silently dead thread.
+"""
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
 
 import rospy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 
-from terry.link.transport import Link
+from terry.link.transport import Link, describe
 
 
-def link_status(name: str, link: Link, extra: dict[str, str] | None = None) -> DiagnosticStatus:
-    """OK while connected, ERROR with the link's last error otherwise; every counter as a value."""
+def link_status(name: str, link: Link) -> DiagnosticStatus:
+    """OK while up, ERROR with the link's last error otherwise; every counter as a value."""
     health = link.health
-    connected = link.connected.is_set()
-    values = {**health.values(), **(extra or {})}
+    values = health.values()
     return DiagnosticStatus(
-        level=DiagnosticStatus.OK if connected else DiagnosticStatus.ERROR,
+        level=DiagnosticStatus.OK if link.up else DiagnosticStatus.ERROR,
         name=name,
         message=health.last_error or health.state,
         hardware_id=link.port,
@@ -22,7 +30,52 @@ def link_status(name: str, link: Link, extra: dict[str, str] | None = None) -> D
     )
 
 
-def publish_status(publisher: rospy.Publisher, status: DiagnosticStatus) -> None:
-    msg = DiagnosticArray(status=[status])
-    msg.header.stamp = rospy.Time.now()
-    publisher.publish(msg)
+def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The callback, but an exception in it logs and shuts the node down (roslaunch respawns it)."""
+
+    @functools.wraps(callback)
+    def run(*args: Any) -> Any:
+        try:
+            return callback(*args)
+        except Exception as error:
+            rospy.logfatal(f"{rospy.get_name()}: {error!r} in {callback.__name__}: shutting down")
+            rospy.signal_shutdown(f"unexpected error in {callback.__name__}")
+            return None
+
+    return run
+
+
+class BoardReport:
+    """A board link's /diagnostics and /rosout voice. Pass on_up and on_lost to the core object,
+    then watch(link) once the link exists. adjust(status) may add to each entry before it goes."""
+
+    def __init__(
+        self, name: str, adjust: Callable[[DiagnosticStatus], None] = lambda _status: None
+    ) -> None:
+        self.name, self._adjust = name, adjust
+        self.link: Link | None = None
+        self._pub = rospy.Publisher("diagnostics", DiagnosticArray, queue_size=1)
+        self._timer: rospy.Timer | None = None
+
+    def watch(self, link: Link, period: float = 1.0) -> None:
+        self.link = link
+        self._timer = rospy.Timer(rospy.Duration(period), guarded(self.publish))
+
+    def on_up(self) -> None:
+        if self.link is not None:
+            rospy.loginfo(f"{self.name} up on {self.link.port}: {describe(self.link.health.board)}")
+            self.publish()
+
+    def on_lost(self, reason: str) -> None:
+        if self.link is not None:
+            rospy.logerr(f"{self.name} lost on {self.link.port}: {reason}; reconnecting")
+            self.publish()
+
+    def publish(self, _event: rospy.timer.TimerEvent | None = None) -> None:
+        if self.link is None:
+            return
+        status = link_status(self.name, self.link)
+        self._adjust(status)
+        msg = DiagnosticArray(status=[status])
+        msg.header.stamp = rospy.Time.now()
+        self._pub.publish(msg)

@@ -1,21 +1,27 @@
-"""The pan/tilt unit's node: /pan/command, /pan/velocity, /tilt/command and /estop in, to the
-pan/tilt firmware over the serial link; pan_joint and tilt_joint on /joint_states out (so
-robot_state_publisher turns the Kinect's frames), and the link's health on /diagnostics.
+"""The pan/tilt unit's node: /pan/command, /pan/velocity, /tilt/command and /estop/state in, to the
+pan/tilt firmware over the serial link; pan_joint and tilt_joint on /joint_states out, one message
+per state the board reports (50 Hz, so robot_state_publisher turns the Kinect's frames), and the
+link's health on /diagnostics.
 
-Params: ~port (a name or /dev/serial/by-id path), ~baud, ~rate (command resend rate, Hz).
-Joint limits come from urdf/terry.urdf. Bad commands are logged with the reason and move nothing.
+Params: ~port (required: a name or /dev/serial/by-id path; launch/pan_tilt.launch passes it),
+~baud. The link resends the latest command whenever the host has been silent for 100 ms. Joint
+limits come from urdf/terry.urdf. Bad commands are logged with the reason and move nothing;
+nothing moves until the e-stop state has been heard from the estop node (launch/safety.launch),
+and the unit stops when that state says engaged or falls silent.
 """
 
 from __future__ import annotations
 
 import rospy
-from diagnostic_msgs.msg import DiagnosticArray
+from diagnostic_msgs.msg import DiagnosticStatus, KeyValue
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool, Float64
 
+from terry.link import messages as m
 from terry.model import load_robot
-from terry.nodes.link_diagnostics import link_status, publish_status
-from terry.sensors.pan_tilt import PanTiltLimits, PanTiltUnit
+from terry.nodes.link_diagnostics import BoardReport, guarded
+from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
+from terry.sensors.pan_tilt import PanTiltLimits, PanTiltReading, PanTiltUnit
 
 JOINTS = ("pan_joint", "tilt_joint")
 
@@ -25,45 +31,48 @@ class PanTiltNode:
         robot = load_robot()
         pan, tilt = (robot.joint(name) for name in JOINTS)
         limits = PanTiltLimits(tilt.lower, tilt.upper, pan.velocity)
-        self.unit = PanTiltUnit(
-            rospy.get_param("~port", "/dev/ttyACM0"), rospy.get_param("~baud", 115200), limits
-        )
+        self.report = BoardReport("pan/tilt board", self._adjust_status)
         self.joint_pub = rospy.Publisher("joint_states", JointState, queue_size=10)
-        self.diagnostics_pub = rospy.Publisher("diagnostics", DiagnosticArray, queue_size=1)
-        self._last_millis: int | None = None
-        rospy.Subscriber("pan/command", Float64, self._report(self.unit.pan_to), queue_size=1)
-        rospy.Subscriber("pan/velocity", Float64, self._report(self.unit.pan_at), queue_size=1)
-        rospy.Subscriber("tilt/command", Float64, self._report(self.unit.tilt_to), queue_size=1)
-        rospy.Subscriber("estop", Bool, self._on_estop, queue_size=1)
-        rate = rospy.get_param("~rate", 20.0)
-        self._timer = rospy.Timer(rospy.Duration(1.0 / rate), self._tick)
-        self._joints_timer = rospy.Timer(rospy.Duration(0.02), self._publish_joints)
-        self._health_timer = rospy.Timer(rospy.Duration(1.0), self._report_health)
+        self.unit = PanTiltUnit(
+            rospy.get_param("~port"),
+            rospy.get_param("~baud", 115200),
+            limits,
+            on_reading=self._publish_joints,
+            on_refusal=lambda reason: rospy.logerr(f"pan_tilt: {reason}"),
+            on_up=self.report.on_up,
+            on_lost=self.report.on_lost,
+        )
+        self.report.watch(self.unit.link)
+        rospy.Subscriber("pan/command", Float64, self._command(self.unit.pan_to), queue_size=1)
+        rospy.Subscriber("pan/velocity", Float64, self._command(self.unit.pan_at), queue_size=1)
+        rospy.Subscriber("tilt/command", Float64, self._command(self.unit.tilt_to), queue_size=1)
+        self.estop = EstopWatch()
+        rospy.Subscriber(STATE_TOPIC, Bool, guarded(self._on_estop_state), queue_size=1)
+        self._estop_timer = rospy.Timer(rospy.Duration(0.2), guarded(self._check_estop))
+        self.unit.start()
 
     @staticmethod
-    def _report(command):
+    def _command(command):
         def callback(msg: Float64) -> None:
             reason = command(msg.data)
             if reason:
                 rospy.logerr(f"pan_tilt: {reason}")
 
-        return callback
+        callback.__name__ = command.__name__
+        return guarded(callback)
 
-    def _on_estop(self, msg: Bool) -> None:
-        rospy.logwarn(f"pan_tilt: e-stop {'engaged' if msg.data else 'released'}")
-        self.unit.set_estop(msg.data)
+    def _on_estop_state(self, msg: Bool) -> None:
+        self._apply(self.estop.heard(msg.data, rospy.get_time()))
 
-    def _tick(self, _event: rospy.timer.TimerEvent) -> None:
-        refusal = self.unit.take_refusal()
-        if refusal:
-            rospy.logerr(f"pan_tilt: {refusal}")
-        self.unit.tick()
+    def _check_estop(self, _event: rospy.timer.TimerEvent) -> None:
+        self._apply(self.estop.check(rospy.get_time()))
 
-    def _publish_joints(self, _event: rospy.timer.TimerEvent) -> None:
-        reading = self.unit.reading
-        if reading is None or reading.board_millis == self._last_millis:
-            return
-        self._last_millis = reading.board_millis
+    def _apply(self, change: Change | None) -> None:
+        if change is not None:
+            (rospy.logwarn if change.stopped else rospy.loginfo)(f"pan_tilt: {change.reason}")
+            self.unit.set_stopped(change.stopped, change.reason)
+
+    def _publish_joints(self, reading: PanTiltReading) -> None:
         msg = JointState()
         msg.header.stamp = rospy.Time.now()
         msg.name = list(JOINTS)
@@ -71,15 +80,19 @@ class PanTiltNode:
         msg.velocity = [reading.pan_velocity, 0.0]
         self.joint_pub.publish(msg)
 
-    def _report_health(self, _event: rospy.timer.TimerEvent) -> None:
+    def _adjust_status(self, status: DiagnosticStatus) -> None:
         board_status = self.unit.link.health.board_status
-        stopped = bool(board_status.flags & 0x02) if board_status else False
-        extra = {"watchdog_stopped": str(stopped)}
-        publish_status(self.diagnostics_pub, link_status("pan/tilt board", self.unit.link, extra))
+        stopped = bool(board_status.flags & m.FLAG_WATCHDOG) if board_status else False
+        status.values.append(KeyValue("watchdog_stopped", str(stopped)))
+        status.values.append(KeyValue("estop", self.estop.reason(rospy.get_time())))
 
 
 def main() -> None:
     rospy.init_node("pan_tilt")
-    node = PanTiltNode()
+    try:
+        node = PanTiltNode()
+    except KeyError as error:
+        rospy.logfatal(f"pan_tilt: parameter {error} is required")
+        raise SystemExit(1) from error
     rospy.on_shutdown(node.unit.close)
     rospy.spin()

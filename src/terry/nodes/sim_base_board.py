@@ -7,21 +7,19 @@ Publishes: sim/base/wheels (sensor_msgs/JointState: left_wheel_joint, right_whee
 
 from __future__ import annotations
 
-import os
-
 import rospy
 from sensor_msgs.msg import JointState
 
 from terry.model import WHEEL_JOINTS
 from terry.sim.base_board import BaseBoardModel, serve
+from terry.sim.pty import default_link
 
 PUBLISHES = ("sim/base/wheels",)
 
 
 def main() -> None:
     rospy.init_node("sim_base_board")
-    default_link = os.path.join(os.environ.get("TERRY_RUN_DIR", "/tmp/terry"), "base")
-    link = rospy.get_param("~link", default_link)
+    link = rospy.get_param("~link", default_link("base"))
     period = 1.0 / rospy.get_param("~rate", 50.0)
     publisher = rospy.Publisher(PUBLISHES[0], JointState, queue_size=10)
     last = [0.0]

@@ -7,17 +7,15 @@ Params: ~link (the port path the imu node opens; default $TERRY_RUN_DIR/imu),
 
 from __future__ import annotations
 
-import os
-
 import rospy
 
 from terry.sim.firmware import start_board
+from terry.sim.pty import default_link
 
 
 def main() -> None:
     rospy.init_node("sim_imu")
-    default_link = os.path.join(os.environ.get("TERRY_RUN_DIR", "/tmp/terry"), "imu")
-    link = rospy.get_param("~link", default_link)
+    link = rospy.get_param("~link", default_link("imu"))
     tilt = f"{rospy.get_param('~roll', 0.0)},{rospy.get_param('~pitch', 0.0)}"
     board = start_board("imu", link, {"TERRY_SIM_IMU_TILT": tilt})
     rospy.loginfo("simulated IMU board (host-built firmware) on %s", link)

@@ -6,17 +6,15 @@ simulated servos can turn, quarter-microseconds per 10 ms; 0: instantly).
 
 from __future__ import annotations
 
-import os
-
 import rospy
 
 from terry.sim.maestro_device import MaestroDevice, serve
+from terry.sim.pty import default_link
 
 
 def main() -> None:
     rospy.init_node("sim_maestro")
-    default_link = os.path.join(os.environ.get("TERRY_RUN_DIR", "/tmp/terry"), "maestro")
-    link = rospy.get_param("~link", default_link)
+    link = rospy.get_param("~link", default_link("maestro"))
     device = MaestroDevice(rospy.get_param("~channels", 6), rospy.get_param("~servo_slew", 100))
     rospy.loginfo("simulated Maestro on %s", link)
     serve(link, device, lambda: not rospy.is_shutdown())

@@ -6,17 +6,15 @@ Params: ~link (the port path the pan_tilt node opens; default $TERRY_RUN_DIR/pan
 
 from __future__ import annotations
 
-import os
-
 import rospy
 
 from terry.sim.firmware import start_board
+from terry.sim.pty import default_link
 
 
 def main() -> None:
     rospy.init_node("sim_pan_tilt")
-    default_link = os.path.join(os.environ.get("TERRY_RUN_DIR", "/tmp/terry"), "pan_tilt")
-    link = rospy.get_param("~link", default_link)
+    link = rospy.get_param("~link", default_link("pan_tilt"))
     board = start_board("pan_tilt", link)
     rospy.loginfo("simulated pan/tilt board (host-built firmware) on %s", link)
     rospy.on_shutdown(board.terminate)

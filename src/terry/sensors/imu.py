@@ -55,36 +55,38 @@ class ImuReading:
 
 
 class ImuBoard:
+    """Readings out through on_reading (on the link's thread); `start()` connects."""
+
     def __init__(
         self,
         port: str,
         baud: int,
         settings: ImuSettings,
         on_reading: Callable[[ImuReading], None],
+        on_up: Callable[[], None] = lambda: None,
+        on_lost: Callable[[str], None] = lambda _reason: None,
     ) -> None:
         settings.check()
         self.settings = settings
         self._on_reading = on_reading
+        self._up_callback = on_up
         self._configured = threading.Event()
         self._last_micros: int | None = None
         self._time = 0.0
         self.samples = 0
-        self._stop = threading.Event()
-        self.link = Link(port, baud, m.FIRMWARE_IMU, self._on_message)
-        self._watch = threading.Thread(target=self._configure_on_connect, daemon=True)
-        self._watch.start()
+        self.link = Link(port, baud, m.FIRMWARE_IMU, self._on_message, self._on_up, on_lost)
 
-    def _configure_on_connect(self) -> None:
-        """Send ImuConfig whenever the link comes (back) up: a fresh board has its defaults."""
-        seen = -1
-        while not self._stop.is_set():
-            if self.link.connected.wait(0.2) and self.link.health.reconnects != seen:
-                seen = self.link.health.reconnects
-                s = self.settings
-                self._configured.clear()
-                self._last_micros = None
-                self.link.send(m.ImuConfig(s.accel_range, s.gyro_range, s.rate))
-            self._stop.wait(0.1)
+    def start(self) -> ImuBoard:
+        self.link.start()
+        return self
+
+    def _on_up(self) -> None:
+        """A fresh board has its defaults: send the settings each time the link comes up."""
+        s = self.settings
+        self._configured.clear()
+        self._last_micros = None
+        self.link.send(m.ImuConfig(s.accel_range, s.gyro_range, s.rate))
+        self._up_callback()
 
     def _on_message(self, message: m.Message) -> None:
         if isinstance(message, m.Ack) and message.type == m.ImuConfig.TYPE:
@@ -105,6 +107,4 @@ class ImuBoard:
             )
 
     def close(self) -> None:
-        self._stop.set()
         self.link.close()
-        self._watch.join(timeout=1)

@@ -1,12 +1,19 @@
 """The host's client for the pan/tilt board: checks every command (finite, within the URDF's
-limits, device present), keeps the latest one and resends it each control tick (which feeds the
-firmware's 250 ms watchdog), and keeps the board's latest reported state. ROS-free.
+limits, representable on the wire, e-stop released, board up), sends it, and keeps it as the
+link's keepalive (resent whenever the host has been silent 100 ms, which feeds the firmware's
+250 ms watchdog while the pan moves); hands each state the board reports to a callback. ROS-free.
+
+Safety: the unit starts stopped and refuses motion until it is told it may move (set_stopped,
+from the e-stop state: terry.safety.estop.EstopWatch in the node). A stop is re-sent to a board
+that comes (back) up, and such a board holds until the next command: nothing sent before the
+loss is replayed.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from terry.link import messages as m
@@ -32,23 +39,50 @@ class PanTiltReading:
     board_millis: int
 
 
-class PanTiltUnit:
-    """Commands in (each returns None, or the reason it was refused), state out."""
+def _nothing(*_args: object) -> None:
+    pass
 
-    def __init__(self, port: str, baud: int, limits: PanTiltLimits) -> None:
+
+class PanTiltUnit:
+    """Commands in (each returns None, or the reason it was refused), readings out.
+
+    on_reading(reading) and on_refusal(reason) run on the link's thread; `start()` connects."""
+
+    def __init__(
+        self,
+        port: str,
+        baud: int,
+        limits: PanTiltLimits,
+        on_reading: Callable[[PanTiltReading], None] = _nothing,
+        on_refusal: Callable[[str], None] = _nothing,
+        on_up: Callable[[], None] = _nothing,
+        on_lost: Callable[[str], None] = _nothing,
+    ) -> None:
         self.limits = limits
+        self._on_reading, self._on_refusal = on_reading, on_refusal
+        self._up_callback = on_up
         self._lock = threading.Lock()
-        self._mode, self._pan, self._tilt = MODE_HOLD, 0.0, 0.0
-        self._active = False  # nothing is sent until the first command
-        self._estop = False
+        self._command: m.PanTiltCommand | None = None  # None: nothing to send (holding)
+        self._tilt = 0.0
+        self.stopped, self._why = True, "the e-stop state has not been heard yet"
         self.reading: PanTiltReading | None = None
-        self.refusal = ""  # why the board last refused a command, until read by take_refusal()
-        self.link = Link(port, baud, m.FIRMWARE_PAN_TILT, self._on_message)
-        self._reconnects = 0
+        self.link = Link(
+            port,
+            baud,
+            m.FIRMWARE_PAN_TILT,
+            self._on_message,
+            self._on_up,
+            on_lost,
+            keepalive=lambda: self._command,
+        )
+
+    def start(self) -> PanTiltUnit:
+        self.link.start()
+        return self
 
     # -- commands ----------------------------------------------------------------------------
     def pan_to(self, angle: float) -> str | None:
-        return self._set(MODE_POSITION, angle, None, "pan angle")
+        return self._set(MODE_POSITION, angle, None, "pan angle", "rad")
 
     def pan_at(self, speed: float) -> str | None:
         if math.isfinite(speed) and abs(speed) > self.limits.pan_speed:
@@ -56,7 +90,7 @@ class PanTiltUnit:
                 f"pan speed {speed:.3f} rad/s exceeds the pan joint's limit "
                 f"{self.limits.pan_speed:.3f} rad/s (urdf/terry.urdf); nothing moves"
             )
-        return self._set(MODE_VELOCITY, speed, None, "pan speed")
+        return self._set(MODE_VELOCITY, speed, None, "pan speed", "rad/s")
 
     def tilt_to(self, angle: float) -> str | None:
         if math.isfinite(angle) and not self.limits.tilt_lower <= angle <= self.limits.tilt_upper:
@@ -64,61 +98,59 @@ class PanTiltUnit:
                 f"tilt {angle:.3f} rad is outside the tilt joint's limits "
                 f"[{self.limits.tilt_lower}, {self.limits.tilt_upper}] rad; nothing moves"
             )
-        return self._set(None, None, angle, "tilt angle")
+        return self._set(None, None, angle, "tilt angle", "rad")
 
-    def set_estop(self, engaged: bool) -> None:
+    def set_stopped(self, stopped: bool, why: str) -> None:
+        """Stop (the board's e-stop: motors off, motion refused) or allow motion; `why` is told
+        to every command refused meanwhile. After a stop the unit holds until a new command."""
         with self._lock:
-            self._estop = engaged
-            if engaged:
-                self._active = False
-        self.link.send(m.Estop(int(engaged)))
+            self.stopped, self._why = bool(stopped), why
+            if stopped:
+                self._command = None
+        self.link.send(m.Estop(int(stopped)))
 
     def _set(
-        self, mode: int | None, pan: float | None, tilt: float | None, what: str
+        self, mode: int | None, pan: float | None, tilt: float | None, what: str, unit: str
     ) -> str | None:
         value = pan if pan is not None else tilt
         assert value is not None
         if not math.isfinite(value):
             return f"{what} {value} is not a finite number; nothing moves"
-        if self._estop:
-            return f"{what} refused: e-stop engaged (publish false on /estop to release)"
-        if not self.link.connected.is_set():
+        if self.stopped:
+            return f"{what} refused: {self._why}; nothing moves"
+        if not self.link.up:
             return (
                 f"{what} refused: the pan/tilt board on {self.link.port} is not connected "
                 f"({self.link.health.last_error or self.link.health.state}); nothing moves"
             )
         with self._lock:
-            if mode is not None:
-                self._mode, self._pan = mode, pan
-            if tilt is not None:
-                self._tilt = tilt
-            if not self._active and mode is None:
-                self._mode, self._pan = MODE_HOLD, 0.0  # tilt alone: the pan holds
-            self._active = True
-        self.tick()
+            previous = self._command
+            if mode is None:  # tilt alone: the pan keeps what it does, or holds
+                mode, pan = (previous.mode, previous.pan / URAD) if previous else (MODE_HOLD, 0.0)
+            tilt = self._tilt if tilt is None else tilt
+            try:
+                command = m.PanTiltCommand(mode, round(pan * URAD), round(tilt * MRAD))
+            except ValueError:
+                return f"{what} {value} {unit} cannot be represented on the wire; nothing moves"
+            self._command, self._tilt = command, tilt
+        self.link.send(command)
         return None
 
-    def tick(self) -> None:
-        """Send the current command (each control tick); after a reconnect, forget old ones."""
-        if self.link.health.reconnects != self._reconnects:
-            self._reconnects = self.link.health.reconnects
-            with self._lock:
-                self._active = False  # a stale command must not move a freshly plugged board
+    # -- the link's side ---------------------------------------------------------------------
+    def _on_up(self) -> None:
         with self._lock:
-            if not self._active:
-                return
-            command = m.PanTiltCommand(
-                self._mode, round(self._pan * URAD), round(self._tilt * MRAD)
-            )
-        self.link.send(command)
+            self._command = None  # a stale command must not move a freshly plugged board
+            stopped = self.stopped
+        if stopped:
+            self.link.send(m.Estop(1))
+        self._up_callback()
 
-    # -- state -------------------------------------------------------------------------------
     def _on_message(self, message: m.Message) -> None:
         if isinstance(message, m.Ack) and message.type == m.PanTiltCommand.TYPE:
             if message.status != m.ACK_OK:
                 with self._lock:
-                    self._active = False  # the board holds; stop resending what it refused
-                self.refusal = (
+                    self._command = None  # the board holds; stop resending what it refused
+                self._on_refusal(
                     f"the pan/tilt board refused the command: "
                     f"{m.ACK_REASONS.get(message.status, message.status)} (it holds)"
                 )
@@ -129,12 +161,9 @@ class PanTiltUnit:
                 message.tilt / MRAD,
                 message.millis,
             )
-
-    def take_refusal(self) -> str:
-        refusal, self.refusal = self.refusal, ""
-        return refusal
+            self._on_reading(self.reading)
 
     def close(self) -> None:
         with self._lock:
-            self._active = False
+            self._command = None
         self.link.close()

@@ -4,7 +4,9 @@ on a pseudo-terminal at a link path, its hardware layer driving a simulated plan
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from terry.paths import package_file
 
 FIRMWARE = Path(package_file("firmware"))
 HOST_BUILD = FIRMWARE / "build" / "host"
+PR_SET_PDEATHSIG = 1
 
 
 def build_host() -> None:
@@ -34,4 +37,11 @@ def start_board(
     where the pan tube stands at power-up), TERRY_SIM_IMU_TILT ("roll,pitch" in rad)."""
     Path(link).parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, **(plant or {}))
-    return subprocess.Popen([str(host_binary(f"{sketch}_host")), str(link)], env=env)
+    binary = str(host_binary(f"{sketch}_host"))
+    return subprocess.Popen([binary, str(link)], env=env, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the process that started it dies (a killed sim node's board
+    must not live on beside its respawned successor)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

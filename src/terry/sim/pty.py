@@ -6,6 +6,8 @@ with pyserial exactly as it would open /dev/ttyACM0, and the simulated device ho
         request = port.read()                        # b"" when nothing is waiting
         port.write(reply)
     # closed: the link is gone, and the driver's next read or write fails as on an unplug
+
+Simulated boards put their links in $TERRY_RUN_DIR (default /tmp/terry): `default_link(name)`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ import pty
 import select
 import tty
 from pathlib import Path
+
+RUN_DIR = "/tmp/terry"  # where simulated boards put their links without $TERRY_RUN_DIR
+
+
+def default_link(name: str) -> str:
+    """$TERRY_RUN_DIR/name: where the simulated board `name` puts its port by default."""
+    return os.path.join(os.environ.get("TERRY_RUN_DIR", RUN_DIR), name)
 
 
 class PseudoSerial:
