@@ -1,0 +1,143 @@
+"""Every pan/tilt control moves the robot exactly as far as the URDF allows (judged on
+/joint_states), the page's controls follow what ROS says whoever changed it (radar mode and
+speed, the smoothing switch, the e-stop), and the arrow keys drive after a slider was used."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fixtures.harness import wait_for
+from geometry_msgs.msg import Twist
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Bool, Float64
+
+from terry.model import load_robot
+
+ROBOT = load_robot()
+TILT = ROBOT.joint("tilt_joint")
+PAN_SPEED = ROBOT.joint("pan_joint").velocity
+
+
+class Joints:
+    """The latest pan and tilt angles and a time series of the pan."""
+
+    def __init__(self, rospy) -> None:
+        self.lock = threading.Lock()
+        self.pan: list[tuple[float, float]] = []
+        self.tilt: float | None = None
+        self.sub = rospy.Subscriber("/joint_states", JointState, self.on_message, queue_size=50)
+
+    def on_message(self, msg: JointState) -> None:
+        with self.lock:
+            if "pan_joint" in msg.name:
+                stamp = msg.header.stamp.to_sec()
+                self.pan.append((stamp, msg.position[msg.name.index("pan_joint")]))
+            if "tilt_joint" in msg.name:
+                self.tilt = msg.position[msg.name.index("tilt_joint")]
+
+    def pan_speed(self, seconds: float) -> float:
+        """Mean pan speed over the latest `seconds` of /joint_states."""
+        time.sleep(seconds + 0.5)
+        with self.lock:
+            end = self.pan[-1]
+            start = next(p for p in self.pan if p[0] >= end[0] - seconds)
+        return (end[1] - start[1]) / (end[0] - start[0])
+
+
+@pytest.fixture
+def joints(rospy_node):
+    recorder = Joints(rospy_node)
+    yield recorder
+    recorder.sub.unregister()
+
+
+def slide(page, selector: str, key: str) -> None:
+    """Move a slider to an end as a keyboard user does (Home / End)."""
+    page.focus(selector)
+    page.keyboard.press(key)
+
+
+def test_tilt_slider_ends_are_the_urdf_limits_and_the_tilt_gets_there(page, joints):
+    page.wait_for_selector("body[data-pantilt=ready]", timeout=30_000)
+    assert float(page.get_attribute("#tilt", "min")) == TILT.lower
+    assert float(page.get_attribute("#tilt", "max")) == TILT.upper
+    for key, end in (("End", TILT.upper), ("Home", TILT.lower), ("End", TILT.upper)):
+        slide(page, "#tilt", key)
+
+        def there(end=end) -> bool:
+            return joints.tilt is not None and abs(joints.tilt - end) < 0.02
+
+        wait_for(there, 20, f"tilt_joint at {end} (the slider's end)")
+
+
+def test_radar_at_the_default_and_the_slowest_speed_turns_the_pan_as_commanded(page, joints):
+    page.wait_for_selector("body[data-pantilt=ready]", timeout=30_000)
+    assert float(page.input_value("#radar-speed")) == pytest.approx(PAN_SPEED)
+    assert float(page.get_attribute("#radar-speed", "max")) == pytest.approx(PAN_SPEED)
+    try:
+        page.check("#radar")
+        wait_for(lambda: joints.pan_speed(1.0) > 0.5 * PAN_SPEED, 20, "the pan turning")
+        fastest = joints.pan_speed(3.0)
+        assert fastest == pytest.approx(PAN_SPEED, rel=0.15), "the default is the top speed"
+        slide(page, "#radar-speed", "Home")
+        slowest = float(page.input_value("#radar-speed"))
+        assert 0 < slowest < PAN_SPEED / 2
+        wait_for(lambda: joints.pan_speed(2.0) < PAN_SPEED / 2, 20, "the pan slowing down")
+        assert joints.pan_speed(3.0) == pytest.approx(slowest, abs=0.03)
+    finally:
+        page.uncheck("#radar")
+    wait_for(lambda: abs(joints.pan_speed(1.0)) < 0.01, 20, "the pan stopped with radar off")
+
+
+def test_controls_follow_what_ros_says_whoever_changed_it(rospy_node, page):
+    velocity = rospy_node.Publisher("/pan/velocity", Float64, queue_size=1)
+    command = rospy_node.Publisher("/pan/command", Float64, queue_size=1)
+    try:
+        wait_for(lambda: velocity.get_num_connections() > 0, 20, "subscribers of /pan/velocity")
+        velocity.publish(Float64(0.1))
+        page.wait_for_function("document.getElementById('radar').checked", timeout=10_000)
+        assert float(page.input_value("#radar-speed")) == pytest.approx(0.1)
+        wait_for(lambda: command.get_num_connections() > 0, 20, "subscribers of /pan/command")
+        command.publish(Float64(0.0))
+        page.wait_for_function("!document.getElementById('radar').checked", timeout=10_000)
+    finally:
+        velocity.unregister()
+        command.unregister()
+
+    for value in (False, True):
+        rospy_node.set_param("/smooth_shim/enabled", value)
+        page.wait_for_function(
+            f"document.getElementById('smooth').checked === {str(value).lower()}", timeout=10_000
+        )
+
+    estop = rospy_node.Publisher("/estop", Bool, queue_size=1, latch=True)
+    try:
+        wait_for(lambda: estop.get_num_connections() > 0, 20, "subscribers of /estop")
+        estop.publish(Bool(True))
+        page.wait_for_selector("#estop-banner", state="visible", timeout=10_000)
+        estop.publish(Bool(False))
+        page.wait_for_selector("#estop-banner", state="hidden", timeout=10_000)
+    finally:
+        estop.unregister()
+
+
+def test_arrow_keys_drive_after_a_slider_was_used(rospy_node, page):
+    forward: list[float] = []
+    sub = rospy_node.Subscriber("/cmd_vel", Twist, lambda m: forward.append(m.linear.x))
+    try:
+        wait_for(lambda: sub.get_num_connections() > 0, 20, "the page's /cmd_vel publisher")
+        page.click("#base-max")  # a slider used with the mouse ...
+        page.keyboard.down("ArrowUp")  # ... does not keep the arrows
+        wait_for(lambda: any(v > 0 for v in forward), 10, "/cmd_vel forward from the arrow key")
+        page.keyboard.up("ArrowUp")
+        wait_for(lambda: forward and forward[-1] == 0.0, 10, "/cmd_vel zero on release")
+        page.focus("#tilt")  # a slider with the keyboard focus keeps its arrows
+        count = len(forward)
+        page.keyboard.press("ArrowUp")
+        page.wait_for_timeout(500)
+        assert all(v == 0.0 for v in forward[count:]), "an arrow on a focused slider drove"
+    finally:
+        page.keyboard.up("ArrowUp")
+        sub.unregister()
