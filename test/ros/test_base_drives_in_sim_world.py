@@ -33,7 +33,7 @@ def sim(rospy_node, roslaunch, run_dir):
     from sensor_msgs.msg import LaserScan
 
     fresh_estop(rospy_node)
-    launch = roslaunch("sim.launch", no_dashboard="true")
+    launch = roslaunch("sim.launch", no_dashboard="true", odom_noise="false")
     odom = Recorder("/odom", Odometry)
     truth = Recorder("/sim/ground_truth", Odometry)
     scan = Recorder("/scan", LaserScan)

@@ -28,11 +28,20 @@ LAUNCH_FILES = sorted(p.name for p in LAUNCH_DIR.glob("*.launch"))
 # Arguments that switch a launch file to a different graph: each variant is parsed too.
 VARIANTS = {
     "base.launch": [{"sim": "true"}, {"sim": "false"}],
-    "kinect.launch": [{"driver": "freenect"}, {"driver": "openni"}],
+    "kinect.launch": [{"driver": "freenect"}, {"driver": "openni"}, {"driver": "sim"}],
     "navigation.launch": [
         {"machine": "workstation", "machine_address": "ws.local", "rviz": "true"}
     ],
-    "mapping.launch": [{"machine": "workstation", "machine_address": "ws.local", "rviz": "true"}],
+    "mapping.launch": [
+        {"machine": "workstation", "machine_address": "ws.local", "rviz": "true", "explore": "true"}
+    ],
+    "sim_world.launch": [{"kinect": "depth", "odom_noise": "true"}],
+    "sim.launch": [
+        {"mapping": "true"},
+        {"navigation": "true"},
+        {"navigation": "true", "radar": "false"},
+        {"mapping": "true", "kinect": "scan"},
+    ],
 }
 # ROS Noetic packages that Terry's launch files use on the robot but Debian does not have,
 # with the node types and launch files they provide.
@@ -58,7 +67,7 @@ needs_sim_base_board = pytest.mark.skipif(
 )
 CASES = [(name, {}) for name in LAUNCH_FILES] + [
     pytest.param((name, args), marks=needs_sim_base_board)
-    if args.get("sim") == "true"
+    if args.get("sim") == "true" or name == "sim.launch"
     else (name, args)
     for name, variants in VARIANTS.items()
     for args in variants
@@ -122,31 +131,38 @@ def urdf_links() -> set[str]:
     return {link.get("name") for link in ET.parse(package_file("urdf", "terry.urdf")).iter("link")}
 
 
-@pytest.fixture(scope="module", params=["robot", "sim"])
+ROBOT = [("base.launch", {"sim": "false"}), ("kinect.launch", {})]
+ROBOT_RADAR = [*ROBOT, ("radar.launch", {})]
+# (robot parts, the mode's own args) or the simulated robot (sim.launch with these args)
+GRAPHS = {
+    "robot": (ROBOT, {}),
+    "robot radar": (ROBOT_RADAR, {"scan_topic": "/radar/scan"}),
+    "sim": ({"radar": "false"}, None),
+    "sim radar": ({}, None),
+    "sim scan": ({"kinect": "scan"}, None),
+}
+
+
+def mode_graph(param: str, mode: str):
+    parts, args = GRAPHS[param]
+    if args is None:
+        if not package_file("scripts", "sim_base_board").exists():
+            pytest.skip("waiting for the simulated base board")
+        return load_launch(("sim.launch", {**parts, mode: "true", "no_dashboard": "true"}))
+    return load_launch(
+        *parts, (f"{mode}.launch", {**args, **({"explore": "true"} if mode == "mapping" else {})})
+    )
+
+
+@pytest.fixture(scope="module", params=sorted(GRAPHS))
 def navigation_graph(request):
     """Base, scan source and navigation, as the robot or the simulation brings them up."""
-    if request.param == "robot":
-        scan_source = [("base.launch", {"sim": "false"}), ("kinect.launch", {})]
-    else:
-        scan_source = [
-            ("base.launch", {"sim": "true"}),
-            ("sim_world.launch", {"publish_map_odom": "false"}),
-        ]
-    return load_launch(*scan_source, ("navigation.launch", {}))
+    return mode_graph(request.param, "navigation")
 
 
-@pytest.fixture(scope="module", params=["robot", "sim"])
+@pytest.fixture(scope="module", params=sorted(GRAPHS))
 def mapping_graph(request):
-    scan_source = (
-        ("kinect.launch", {})
-        if request.param == "robot"
-        else ("sim_world.launch", {"publish_map_odom": "false"})
-    )
-    return load_launch(
-        ("base.launch", {"sim": str(request.param == "sim").lower()}),
-        scan_source,
-        ("mapping.launch", {}),
-    )
+    return mode_graph(request.param, "mapping")
 
 
 def published_and_subscribed(loaded) -> tuple[set[str], set[str]]:
@@ -160,9 +176,26 @@ def published_and_subscribed(loaded) -> tuple[set[str], set[str]]:
 
 
 def scan_producer(loaded):
-    producers = [n for n in loaded.nodes if n.type in ("depthimage_to_laserscan", "sim_world")]
+    """The node that makes /scan: depthimage_to_laserscan, or the sim world ray-casting it."""
+    producers = [n for n in loaded.nodes if n.type == "depthimage_to_laserscan"] + [
+        n
+        for n in loaded.nodes
+        if n.type == "sim_world" and loaded.node_param(n, "kinect") == "scan"
+    ]
     assert len(producers) == 1, "exactly one /scan source: the Kinect pipeline or the sim world"
     return producers[0]
+
+
+def slam_scan_source(loaded, consumer):
+    """What gmapping or amcl reads: the radar's full circle (its ranges from /scan), or /scan."""
+    topic = resolve_topic(consumer, "scan")
+    radars = [n for n in loaded.nodes if n.type == "radar"]
+    if radars:
+        assert topic == resolve_topic(radars[0], "radar/scan") == "/radar/scan"
+        assert resolve_topic(radars[0], "scan") == resolve_topic(scan_producer(loaded), "scan")
+        return radars[0]
+    assert topic == resolve_topic(scan_producer(loaded), "scan") == "/scan"
+    return scan_producer(loaded)
 
 
 def scan_frame(loaded) -> str:
@@ -201,7 +234,7 @@ def test_amcl_uses_our_frames_and_scan(navigation_graph):
     g = navigation_graph
 
     amcl, base = g.node("amcl"), base_controller(g)
-    assert resolve_topic(amcl, "scan") == "/scan"
+    slam_scan_source(g, amcl)
     assert g.node_param(amcl, "base_frame_id") == g.node_param(base, "base_frame")
     assert g.node_param(amcl, "odom_frame_id") == g.node_param(base, "odom_frame") == "odom"
     assert g.node_param(amcl, "laser_min_range") == pytest.approx(
@@ -213,7 +246,7 @@ def test_gmapping_uses_our_frames_and_scan(mapping_graph):
     g = mapping_graph
 
     gmapping, base = g.node("slam_gmapping"), base_controller(g)
-    assert resolve_topic(gmapping, "scan") == resolve_topic(scan_producer(g), "scan") == "/scan"
+    slam_scan_source(g, gmapping)
     assert g.node_param(gmapping, "base_frame") == g.node_param(base, "base_frame")
     assert g.node_param(gmapping, "odom_frame") == g.node_param(base, "odom_frame")
     assert g.node_param(gmapping, "maxRange") <= g.node_param(scan_producer(g), "range_max")
@@ -222,6 +255,8 @@ def test_gmapping_uses_our_frames_and_scan(mapping_graph):
 def test_frames_named_in_launch_files_exist_in_the_urdf(navigation_graph):
     links = urdf_links()
     assert scan_frame(navigation_graph) in links
+    for radar in (n for n in navigation_graph.nodes if n.type == "radar"):
+        assert navigation_graph.node_param(radar, "frame_id") in links
     assert navigation_graph.node_param(base_controller(navigation_graph), "base_frame") in links
 
 
@@ -263,3 +298,23 @@ def test_only_gmapping_publishes_map_to_odom_while_mapping(mapping_graph):
 
 def test_sim_world_alone_gives_the_map_frame():
     assert map_to_odom_publishers(load_launch(("sim_world.launch", {}))) == ["sim_world"]
+
+
+def test_simulated_kinect_feeds_the_real_depth_to_scan_node():
+    g = mode_graph("sim radar", "navigation")
+    world, converter = g.node("sim_world"), g.node("depthimage_to_laserscan")
+    assert g.node_param(world, "kinect") == "depth"
+    assert g.node_param(world, "frame_id") == "camera_depth_optical_frame" in urdf_links()
+    assert resolve_topic(world, "camera/depth/image_raw") == resolve_topic(converter, "image")
+    rows = g.node_param(converter, "scan_height")
+    assert 0 < rows <= g.node_param(world, "height") / 8, "the band must not reach the floor"
+
+
+def test_mapping_plans_into_unknown_space_and_navigation_does_not(mapping_graph):
+    move_base = mapping_graph.node("move_base")
+    assert mapping_graph.node_param(move_base, "NavfnROS/allow_unknown") is True
+    navigating = mode_graph("sim radar", "navigation").node("move_base")
+    assert (
+        mode_graph("sim radar", "navigation").node_param(navigating, "NavfnROS/allow_unknown")
+        is False
+    )

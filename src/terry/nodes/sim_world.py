@@ -1,32 +1,44 @@
 """The simulated world node: moves the robot's true pose with the simulated wheels and publishes
-what the Kinect would see as /scan (what depthimage_to_laserscan publishes on the robot).
+what the Kinect sees.
 
-Subscribes: sim/base/wheels (sensor_msgs/JointState, the wheel plant's true wheel angles).
-Publishes: /scan (sensor_msgs/LaserScan in ~frame_id), /sim/ground_truth (nav_msgs/Odometry in
-map), /sim/map (nav_msgs/OccupancyGrid, latched) and, with ~publish_map_odom, a static
-map -> odom transform at the start pose (for when neither amcl nor gmapping runs).
-The camera's pose on the robot comes from tf (robot_state_publisher: the URDF and the pan angle).
+~kinect:=depth: the Kinect driver's depth image (camera/depth/image_raw, 16UC1 mm, and
+camera/depth/camera_info, frame camera_depth_optical_frame), for the real depthimage_to_laserscan
+(launch/kinect.launch driver:=sim). ~kinect:=scan (when that is not installed): the scan it would
+make, ray-cast here, on /scan in ~frame_id.
+Subscribes: sim/base/wheels (sensor_msgs/JointState, the wheel plant's true wheel angles); with
+~odom_noise the ground sees them through terry.sim.wheel_slip (seeded by ~seed).
+Publishes: /sim/ground_truth (nav_msgs/Odometry in map), /sim/map (nav_msgs/OccupancyGrid,
+latched) and, with ~publish_map_odom, a static map -> odom transform at the start pose (for when
+neither amcl nor gmapping runs). The camera's pose on the robot comes from tf
+(robot_state_publisher: the URDF, pan and tilt); each image is rendered from the robot's true pose
+at the stamp of that transform, and stamped with it.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
+from collections import deque
 
 import numpy as np
 import rospy
 import tf2_ros
 from geometry_msgs.msg import Quaternion, TransformStamped
 from nav_msgs.msg import OccupancyGrid, Odometry
-from sensor_msgs.msg import JointState, LaserScan
+from sensor_msgs.msg import CameraInfo, Image, JointState, LaserScan
 
 from terry.base.drive import Pose2D
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
 from terry.paths import package_file
+from terry.sim.depth_camera import DepthCamera, millimetres, render, rotation_matrix
+from terry.sim.wheel_slip import WheelSlip
 from terry.sim.world import DepthScanner, OccupancyMap, World, compose
 
 PUBLISHES = ("scan", "sim/ground_truth", "sim/map")
+DEPTH_PUBLISHES = ("camera/depth/image_raw", "camera/depth/camera_info")
 SUBSCRIBES = ("sim/base/wheels",)
+HISTORY = 200  # true poses kept (4 s of wheel updates at 50 Hz), to render at a tf's stamp
 
 
 def planar(transform: TransformStamped) -> Pose2D:
@@ -44,14 +56,39 @@ class SimWorld:
         start = Pose2D(
             rospy.get_param("~x", 0.0), rospy.get_param("~y", 0.0), rospy.get_param("~yaw", 0.0)
         )
-        self.world = World(self.grid, drive_geometry(robot), footprint_radius(robot), start)
+        slip = None
+        if rospy.get_param("~odom_noise", False):
+            slip = WheelSlip(
+                radius_error=tuple(rospy.get_param("~radius_error", [0.01, -0.005])),
+                slip=rospy.get_param("~slip", 0.02),
+                seed=rospy.get_param("~seed", 0),
+            )
+        self.world = World(
+            self.grid, drive_geometry(robot), footprint_radius(robot), start, slip=slip
+        )
+        self.kinect = rospy.get_param("~kinect", "scan")
+        if self.kinect not in ("scan", "depth"):
+            raise ValueError(f"~kinect must be scan or depth, got {self.kinect!r}")
+        self.camera = DepthCamera(
+            width=rospy.get_param("~width", 160),
+            height=rospy.get_param("~height", 120),
+            range_min=rospy.get_param("~range_min", 0.45),
+            range_max=rospy.get_param("~depth_max", 8.0),
+            wall_height=rospy.get_param("~wall_height", 2.0),
+            noise=rospy.get_param("~depth_noise", True),
+        )
+        self._rng = np.random.default_rng(rospy.get_param("~seed", 0))
+        self._history: deque[tuple[float, Pose2D]] = deque([(0.0, start)], maxlen=HISTORY)
         self.scanner = DepthScanner(
             fov=math.radians(rospy.get_param("~fov_deg", 57.0)),
             beams=rospy.get_param("~beams", 640),
             range_min=rospy.get_param("~range_min", 0.45),
             range_max=rospy.get_param("~range_max", 8.0),
         )
-        self.frame_id = rospy.get_param("~frame_id", "camera_depth_frame")
+        optical = self.kinect == "depth"
+        self.frame_id = rospy.get_param(
+            "~frame_id", "camera_depth_optical_frame" if optical else "camera_depth_frame"
+        )
         self.base_frame = rospy.get_param("~base_frame", "base_footprint")
         self._lock = threading.Lock()
         self._wheels: tuple[float, float] | None = None
@@ -59,7 +96,12 @@ class SimWorld:
         self.tf_buffer = tf2_ros.Buffer()
         self._listener = tf2_ros.TransformListener(self.tf_buffer)
         scan, truth, grid = PUBLISHES
-        self.scan_pub = rospy.Publisher(scan, LaserScan, queue_size=1)
+        if self.kinect == "scan":
+            self.scan_pub = rospy.Publisher(scan, LaserScan, queue_size=1)
+        else:
+            image, info = DEPTH_PUBLISHES
+            self.image_pub = rospy.Publisher(image, Image, queue_size=1)
+            self.info_pub = rospy.Publisher(info, CameraInfo, queue_size=1)
         self.truth_pub = rospy.Publisher(truth, Odometry, queue_size=1)
         self.map_pub = rospy.Publisher(grid, OccupancyGrid, queue_size=1, latch=True)
         self.map_pub.publish(self._map_message())
@@ -85,11 +127,12 @@ class SimWorld:
                 if not moved and not self._blocked:
                     rospy.loginfo("sim world: the robot ran into something and stopped")
                 self._blocked = not moved
+                self._history.append((msg.header.stamp.to_sec(), self.world.pose))
             self._wheels = angles
 
-    def _camera_on_robot(self) -> Pose2D | None:
+    def _camera_on_robot(self) -> TransformStamped | None:
         try:
-            tf = self.tf_buffer.lookup_transform(self.base_frame, self.frame_id, rospy.Time(0))
+            return self.tf_buffer.lookup_transform(self.base_frame, self.frame_id, rospy.Time(0))
         except tf2_ros.TransformException as error:
             rospy.logwarn_throttle(
                 10,
@@ -97,7 +140,14 @@ class SimWorld:
                 f"(is robot_state_publisher running with the URDF?): {error}",
             )
             return None
-        return planar(tf)
+
+    def _pose_at(self, stamp: float) -> Pose2D:
+        """The true pose at the wheel update nearest to `stamp` (the newest if it is later)."""
+        with self._lock:
+            history = list(self._history)
+        index = bisect.bisect_left([t for t, _ in history], stamp)
+        near = history[max(0, index - 1) : index + 1]
+        return min(near, key=lambda item: abs(item[0] - stamp))[1]
 
     def _tick(self, _event: rospy.timer.TimerEvent) -> None:
         now = rospy.Time.now()
@@ -107,8 +157,37 @@ class SimWorld:
         camera = self._camera_on_robot()
         if camera is None:
             return
-        ranges = self.world.scan(compose(pose, camera), self.scanner)
-        self.scan_pub.publish(self._scan_message(ranges, now))
+        if self.kinect == "scan":
+            ranges = self.world.scan(compose(pose, planar(camera)), self.scanner)
+            self.scan_pub.publish(self._scan_message(ranges, now))
+            return
+        stamp = camera.header.stamp if camera.header.stamp.to_sec() > 0 else now
+        robot = self._pose_at(stamp.to_sec())
+        t, q = camera.transform.translation, camera.transform.rotation
+        on_ground = rotation_matrix(robot.quaternion())
+        position = on_ground @ np.array([t.x, t.y, t.z]) + np.array([robot.x, robot.y, 0.0])
+        rotation = on_ground @ rotation_matrix((q.x, q.y, q.z, q.w))
+        depth = render(self.grid, self.camera, position, rotation, self._rng)
+        self._publish_depth(millimetres(depth), stamp)
+
+    def _publish_depth(self, depth_mm: np.ndarray, stamp: rospy.Time) -> None:
+        image = Image()
+        image.header.stamp, image.header.frame_id = stamp, self.frame_id
+        image.height, image.width = depth_mm.shape
+        image.encoding, image.is_bigendian = "16UC1", 0
+        image.step = 2 * image.width
+        image.data = depth_mm.astype("<u2").tobytes()
+        info = CameraInfo()
+        info.header = image.header
+        info.height, info.width = image.height, image.width
+        info.distortion_model = "plumb_bob"
+        info.D = [0.0] * 5
+        f, (cx, cy) = self.camera.focal, self.camera.centre
+        info.K = [f, 0.0, cx, 0.0, f, cy, 0.0, 0.0, 1.0]
+        info.R = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+        info.P = [f, 0.0, cx, 0.0, 0.0, f, cy, 0.0, 0.0, 0.0, 1.0, 0.0]
+        self.image_pub.publish(image)
+        self.info_pub.publish(info)
 
     def _scan_message(self, ranges: np.ndarray, stamp: rospy.Time) -> LaserScan:
         msg = LaserScan()

@@ -17,6 +17,7 @@ import yaml
 
 from terry.base.drive import Pose2D, integrate_arc
 from terry.model import DriveGeometry
+from terry.sim.wheel_slip import WheelSlip
 
 
 def read_pgm(path: Path) -> np.ndarray:
@@ -111,14 +112,21 @@ def compose(a: Pose2D, b: Pose2D) -> Pose2D:
 
 
 class World:
-    """The robot's true pose in a map, moved by its wheels and stopped by walls."""
+    """The robot's true pose in a map, moved by its wheels (through `slip`, if given: what the
+    ground sees of the wheels' turns) and stopped by walls."""
 
     def __init__(
-        self, grid: OccupancyMap, geometry: DriveGeometry, robot_radius: float, pose: Pose2D
+        self,
+        grid: OccupancyMap,
+        geometry: DriveGeometry,
+        robot_radius: float,
+        pose: Pose2D,
+        slip: WheelSlip | None = None,
     ) -> None:
         self.grid = grid
         self.geometry = geometry
         self.pose = pose
+        self.slip = slip
         step = grid.resolution / 2
         span = np.arange(-robot_radius, robot_radius + step / 2, step)
         dx, dy = np.meshgrid(span, span)
@@ -138,6 +146,8 @@ class World:
         """Turn the wheels by left/right radians; False (the robot stays put) when blocked."""
         if not (math.isfinite(left) and math.isfinite(right)):
             return False
+        if self.slip is not None:
+            left, right = self.slip.on_ground(left, right)
         distance, turn = self.geometry.body_twist(left, right)
         steps = max(1, math.ceil(abs(distance) / (self.grid.resolution / 4)))
         pose = self.pose
@@ -152,13 +162,20 @@ class World:
 
     def scan(self, sensor: Pose2D, scanner: DepthScanner) -> np.ndarray:
         """Ranges seen from a sensor pose in the map frame; NaN where the Kinect sees nothing."""
-        step = self.grid.resolution / 2
-        distances = np.arange(step, scanner.range_max + step, step)
-        angles = sensor.yaw + scanner.angles
-        xs = sensor.x + np.cos(angles)[:, None] * distances[None, :]
-        ys = sensor.y + np.sin(angles)[:, None] * distances[None, :]
-        hits = self.grid.is_solid(xs, ys)
-        first = hits.argmax(axis=1)
-        ranges = np.where(hits.any(axis=1), distances[first], np.nan)
+        ranges = cast(self.grid, sensor.x, sensor.y, sensor.yaw + scanner.angles, scanner.range_max)
         too_close_or_far = (ranges < scanner.range_min) | (ranges > scanner.range_max)
         return np.where(too_close_or_far, np.nan, ranges)
+
+
+def cast(
+    grid: OccupancyMap, x: float, y: float, headings: np.ndarray, max_distance: float
+) -> np.ndarray:
+    """Distance from (x, y) along each heading to the first solid cell (sampled every half cell;
+    the edge is taken midway between the last free and the first solid sample); inf where
+    nothing is hit within max_distance."""
+    step = grid.resolution / 2
+    distances = np.arange(step, max_distance + step, step)
+    xs = x + np.cos(headings)[:, None] * distances[None, :]
+    ys = y + np.sin(headings)[:, None] * distances[None, :]
+    hits = grid.is_solid(xs, ys)
+    return np.where(hits.any(axis=1), distances[hits.argmax(axis=1)] - step / 2, np.inf)
