@@ -1,0 +1,1 @@
+"""Navigation helpers without ROS: frontiers on an occupancy grid and exploring's decisions."""

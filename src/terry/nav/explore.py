@@ -1,0 +1,92 @@
+"""Frontier exploration's decisions (ROS-free): which frontier to drive to next, when a goal is
+done with, and when exploring ends (no reachable frontier left, or the time limit).
+
+Goals that were reached or failed are remembered and no goal is chosen within `avoid_radius` of
+them again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
+see through) would otherwise be chosen for ever. The node (terry.nodes.explore) sends the goals
+to move_base and saves the map at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from terry.nav.frontier import Frontier, Grid, find_frontiers
+
+
+@dataclass
+class Explorer:
+    robot_radius: float
+    time_limit: float = 900.0  # s
+    min_size: int = 5  # cells along a frontier
+    avoid_radius: float = 0.5  # m around goals already reached or failed
+    min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
+    open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
+    started: float | None = None
+    finished: str | None = None  # why exploring ended
+    tried: list[tuple[float, float]] = field(default_factory=list)
+    reached: int = 0
+    failed: int = 0
+    frontiers_left: int = 0
+
+    def __post_init__(self) -> None:
+        numbers = (
+            self.robot_radius,
+            self.time_limit,
+            self.avoid_radius,
+            self.min_distance,
+            self.open_radius,
+        )
+        if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
+            raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
+
+    def start(self, now: float) -> None:
+        self.started, self.finished = now, None
+        self.tried.clear()
+        self.reached = self.failed = 0
+
+    def next_goal(self, grid: Grid, robot: tuple[float, float], now: float) -> Frontier | None:
+        """The nearest reachable frontier not tried yet; None at the end (`finished` says why)."""
+        if self.started is None:
+            raise RuntimeError("start() exploring before asking for goals")
+        if now - self.started >= self.time_limit:
+            self.finished = f"time limit of {self.time_limit:.0f} s reached"
+            return None
+        found = find_frontiers(
+            grid,
+            robot,
+            self.robot_radius,
+            self.min_size,
+            self.tried,
+            self.avoid_radius,
+            self.min_distance,
+        )
+        self.frontiers_left = len(found)
+        if not found:
+            self.finished = "no reachable frontier left: the map is closed"
+            return None
+        return found[0]
+
+    def still_open(self, grid: Grid, goal: Frontier) -> bool:
+        """Whether unknown cells remain near the goal (False: seen already, drive elsewhere)."""
+        reach = math.ceil(self.open_radius / grid.resolution)
+        cell = grid.cell_of(goal.x, goal.y)
+        if cell is None:
+            return True
+        r, c = cell
+        window = grid.unknown[max(0, r - reach) : r + reach + 1, max(0, c - reach) : c + reach + 1]
+        return bool(np.any(window))
+
+    def done_with(self, goal: Frontier, reached: bool) -> None:
+        """The goal was reached (or seen before getting there), or move_base failed to get there."""
+        self.tried.append((goal.x, goal.y))
+        if reached:
+            self.reached += 1
+        else:
+            self.failed += 1
+
+    def out_of_time(self, now: float) -> bool:
+        return self.started is not None and now - self.started >= self.time_limit

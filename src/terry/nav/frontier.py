@@ -1,0 +1,199 @@
+"""Frontiers on an occupancy grid (ROS-free): where known free space meets unknown space, and
+which of them the robot can reach, nearest first along free space.
+
+The grid is nav_msgs/OccupancyGrid's data as numpy (row 0 at the origin's y; -1 unknown, 0..100
+occupied percent). A cell is free below `FREE_BELOW`, occupied from `OCCUPIED_FROM`. The robot,
+a disc, may stand on free cells no closer than its radius to an occupied one; it reaches what a
+breadth-first search over such cells (8-connected) finds from its own cell. A frontier is a
+connected group of reachable cells beside unknown ones, at least `min_size` cells long; its goal
+is its member nearest to the robot along the search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+FREE_BELOW = 25
+OCCUPIED_FROM = 65
+NEIGHBOURS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """An occupancy grid: `cells` (rows, cols) int, metres per cell, the origin cell's corner."""
+
+    cells: np.ndarray
+    resolution: float
+    origin: tuple[float, float]
+
+    def __post_init__(self) -> None:
+        cells = np.asarray(self.cells)
+        if cells.ndim != 2 or cells.size == 0:
+            raise ValueError(f"a grid needs rows and columns, got shape {cells.shape}")
+        if not (math.isfinite(self.resolution) and 1e-4 <= self.resolution <= 100):
+            raise ValueError(f"grid resolution must be 1e-4 .. 100 m, got {self.resolution}")
+        if not all(math.isfinite(v) and abs(v) < 1e6 for v in self.origin):
+            raise ValueError(f"grid origin must be finite, got {self.origin}")
+        object.__setattr__(self, "cells", cells.astype(np.int16))
+
+    @classmethod
+    def from_flat(
+        cls, data, width: int, height: int, resolution: float, origin: tuple[float, float]
+    ) -> Grid:
+        """From OccupancyGrid's row-major data, width, height, resolution, origin x, y."""
+        flat = np.asarray(data, dtype=np.int16)
+        if width <= 0 or height <= 0 or flat.size != width * height:
+            raise ValueError(f"grid data has {flat.size} cells, not {width} x {height}")
+        return cls(flat.reshape(height, width), resolution, origin)
+
+    @property
+    def unknown(self) -> np.ndarray:
+        return self.cells < 0
+
+    @property
+    def free(self) -> np.ndarray:
+        return (self.cells >= 0) & (self.cells < FREE_BELOW)
+
+    @property
+    def occupied(self) -> np.ndarray:
+        return self.cells >= OCCUPIED_FROM
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
+        """(row, col) of the point, None off the grid."""
+        row = math.floor((y - self.origin[1]) / self.resolution)
+        col = math.floor((x - self.origin[0]) / self.resolution)
+        rows, cols = self.cells.shape
+        return (row, col) if 0 <= row < rows and 0 <= col < cols else None
+
+    def centre(self, row: int, col: int) -> tuple[float, float]:
+        return (
+            self.origin[0] + (col + 0.5) * self.resolution,
+            self.origin[1] + (row + 0.5) * self.resolution,
+        )
+
+
+@dataclass(frozen=True)
+class Frontier:
+    x: float  # the goal: the frontier's cell nearest the robot (m, grid frame)
+    y: float
+    distance: float  # m along free space from the robot (8-connected steps)
+    size: int  # cells along the frontier
+
+
+def grow(mask: np.ndarray, radius_cells: float) -> np.ndarray:
+    """Every cell within `radius_cells` of a cell in `mask`."""
+    reach = math.floor(radius_cells)
+    grown = mask.copy()
+    rows, cols = mask.shape
+    for dr in range(-reach, reach + 1):
+        for dc in range(-reach, reach + 1):
+            if (dr or dc) and dr * dr + dc * dc <= radius_cells * radius_cells:
+                src = mask[max(0, -dr) : rows - max(0, dr), max(0, -dc) : cols - max(0, dc)]
+                grown[max(0, dr) : rows - max(0, -dr), max(0, dc) : cols - max(0, -dc)] |= src
+    return grown
+
+
+def _padded(mask: np.ndarray) -> tuple[list[bool], int, list[int]]:
+    """The mask with a false border as a flat list (fast to index), its row stride and the flat
+    offsets of the 8 neighbours."""
+    cols = mask.shape[1] + 2
+    flat = np.pad(mask, 1).ravel().tolist()
+    return flat, cols, [dr * cols + dc for dr, dc in NEIGHBOURS]
+
+
+def _unpad(flat: list, shape: tuple[int, int]) -> np.ndarray:
+    return np.asarray(flat).reshape(shape[0] + 2, shape[1] + 2)[1:-1, 1:-1]
+
+
+def _search(passable: np.ndarray, start: tuple[int, int]) -> np.ndarray:
+    """Steps from `start` to every passable cell (8-connected); -1 where not reached."""
+    open_, stride, offsets = _padded(passable)
+    steps = [-1] * len(open_)
+    first = (start[0] + 1) * stride + start[1] + 1
+    steps[first] = 0
+    queue = deque([first])
+    while queue:
+        here = queue.popleft()
+        step = steps[here] + 1
+        for offset in offsets:
+            there = here + offset
+            if open_[there] and steps[there] < 0:
+                steps[there] = step
+                queue.append(there)
+    return _unpad(steps, passable.shape)
+
+
+def _beside(mask: np.ndarray) -> np.ndarray:
+    """Cells with a neighbour (8-connected) in `mask`."""
+    return grow(mask, 1.5) & ~mask
+
+
+def _groups(cells: np.ndarray) -> list[list[tuple[int, int]]]:
+    """The 8-connected groups of the true cells, as (row, col) lists."""
+    todo, stride, offsets = _padded(cells)
+    groups = []
+    for row, col in zip(*np.nonzero(cells), strict=True):
+        first = (int(row) + 1) * stride + int(col) + 1
+        if not todo[first]:
+            continue
+        todo[first] = False
+        group, queue = [], deque([first])
+        while queue:
+            here = queue.popleft()
+            group.append((here // stride - 1, here % stride - 1))
+            for offset in offsets:
+                if todo[here + offset]:
+                    todo[here + offset] = False
+                    queue.append(here + offset)
+        groups.append(group)
+    return groups
+
+
+def find_frontiers(
+    grid: Grid,
+    robot: tuple[float, float],
+    robot_radius: float,
+    min_size: int = 5,
+    avoid: Iterable[tuple[float, float]] = (),
+    avoid_radius: float = 0.5,
+    min_distance: float = 0.0,
+) -> list[Frontier]:
+    """The frontiers the robot at `robot` can reach, nearest first. A frontier's goal is never
+    within `avoid_radius` of a point in `avoid` (goals that failed) nor nearer than
+    `min_distance` to the robot; a frontier with no such cell is left out."""
+    values = (*robot, robot_radius, avoid_radius, min_distance)
+    if not all(math.isfinite(v) for v in values) or min(values[2:]) < 0 or min_size < 1:
+        raise ValueError(f"robot pose, radii, distances and min_size must be sane, got {values}")
+    start = grid.cell_of(*robot)
+    if start is None:
+        raise ValueError(f"the robot at {robot} is off the map")
+    standable = grid.free & ~grow(grid.occupied, robot_radius / grid.resolution)
+    # the robot may always leave the spot it stands on, even if the map crowds it
+    near = np.zeros(grid.cells.shape, dtype=bool)
+    near[start] = True
+    passable = standable | (grow(near, robot_radius / grid.resolution + 2) & grid.free)
+    passable[start] = True
+    steps = _search(passable, start)
+    allowed = (steps >= 0) & (steps * grid.resolution >= min_distance)
+    avoid = list(avoid)
+    if avoid:
+        cx, cy = grid.centre(*np.indices(grid.cells.shape))
+        for x, y in avoid:
+            allowed &= (cx - x) ** 2 + (cy - y) ** 2 > avoid_radius**2
+    edge = (steps >= 0) & _beside(grid.unknown)
+    found = []
+    for group in _groups(edge):
+        if len(group) < min_size:
+            continue
+        candidates = [cell for cell in group if allowed[cell]]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda cell: steps[cell])
+        x, y = grid.centre(*best)
+        found.append(Frontier(x, y, float(steps[best] * grid.resolution), len(group)))
+    return sorted(found, key=lambda f: f.distance)

@@ -1,0 +1,158 @@
+"""Frontier exploration (terry.nav): frontiers are where reachable free space meets unknown,
+nearest first along free space (not as the crow flies), never through a gap the robot cannot
+pass; goals already tried are not chosen again; and exploring the simulated apartment with a
+sensor that sees all around ends with the map closed and the whole floor known.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from terry.model import footprint_radius, load_robot
+from terry.nav.explore import Explorer
+from terry.nav.frontier import Grid, find_frontiers
+from terry.paths import package_file
+from terry.sim.world import OccupancyMap, cast
+
+RADIUS = footprint_radius(load_robot())
+UNKNOWN, FREE, WALL = -1, 0, 100
+
+
+def grid(cells: np.ndarray) -> Grid:
+    return Grid(cells, 0.05, (0.0, 0.0))
+
+
+def room(rows: int = 60, cols: int = 100) -> np.ndarray:
+    """A known room walled all round (rows 0 and -1, cols 0 and -1) inside unknown space."""
+    cells = np.full((rows + 20, cols + 20), UNKNOWN)
+    cells[10 : 10 + rows, 10 : 10 + cols] = WALL
+    cells[11 : 9 + rows, 11 : 9 + cols] = FREE
+    return cells
+
+
+def test_a_closed_room_has_no_frontier_and_an_open_door_is_one():
+    cells = room()
+    assert find_frontiers(grid(cells), (1.0, 1.0), RADIUS) == []
+    cells[30:42, 109] = FREE  # a 0.6 m door in the east wall, unknown beyond
+    found = find_frontiers(grid(cells), (1.0, 1.0), RADIUS)
+    assert len(found) == 1
+    door = found[0]
+    assert 5.3 < door.x < 5.5 and 1.5 < door.y < 2.1, "the goal is at the door"
+    assert door.distance == pytest.approx(math.hypot(door.x - 1.0, door.y - 1.0), rel=0.3)
+
+
+def test_a_door_narrower_than_the_robot_is_no_frontier():
+    cells = room()
+    cells[30:37, 109] = FREE  # 0.35 m: the robot (0.44 m across) does not fit
+    assert find_frontiers(grid(cells), (1.0, 1.0), RADIUS) == []
+
+
+def test_frontiers_come_nearest_first_along_free_space_not_as_the_crow_flies():
+    cells = room()
+    cells[11:50, 60] = WALL  # a wall from the south almost to the north side
+    cells[40:52, 109] = FREE  # a door just beyond that wall, 2.5 m from the robot as the crow flies
+    cells[69, 11:25] = FREE  # a door in the north wall, further in a straight line
+    found = find_frontiers(grid(cells), (2.5, 1.5), RADIUS)
+    assert len(found) == 2
+    assert found[0].y > 3.0, "the north door is nearer along the floor"
+    assert found[0].distance < found[1].distance
+
+
+def test_specks_of_unknown_smaller_than_a_frontier_are_ignored():
+    cells = room()
+    cells[30:32, 40:42] = UNKNOWN  # a 2 x 2 cell speck between two rays
+    assert find_frontiers(grid(cells), (1.0, 1.0), RADIUS, min_size=15) == []
+
+
+def test_a_goal_that_was_tried_is_not_chosen_again():
+    cells = room()
+    cells[30:42, 109] = FREE
+    cells[69, 11:25] = FREE
+    first = find_frontiers(grid(cells), (1.0, 1.0), RADIUS)[0]
+    others = find_frontiers(grid(cells), (1.0, 1.0), RADIUS, avoid=[(first.x, first.y)])
+    assert len(others) == 1 and math.dist((others[0].x, others[0].y), (first.x, first.y)) > 1
+
+
+@pytest.mark.parametrize(
+    "robot, radius", [((math.nan, 1.0), RADIUS), ((50.0, 1.0), RADIUS), ((1.0, 1.0), -0.1)]
+)
+def test_a_robot_off_the_map_or_nonsense_numbers_are_refused(robot, radius):
+    with pytest.raises(ValueError):
+        find_frontiers(grid(room()), robot, radius)
+
+
+@pytest.mark.parametrize(
+    "data, width, height, resolution",
+    [([0] * 5, 2, 3, 0.05), ([0] * 6, 2, 3, math.nan), ([0] * 6, 2, 3, 0.0), ([], 0, 0, 0.05)],
+)
+def test_malformed_grids_are_refused(data, width, height, resolution):
+    with pytest.raises(ValueError):
+        Grid.from_flat(data, width, height, resolution, (0.0, 0.0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_every_goal_is_a_reachable_free_cell_beside_unknown_space(seed):
+    rng = np.random.default_rng(seed)
+    cells = room(40, 40)
+    cells[11:49, 11:49] = rng.choice([FREE, FREE, FREE, WALL, UNKNOWN], size=(38, 38))
+    cells[18:23, 18:23] = FREE  # the robot stands at (1.0, 1.0)
+    g = grid(cells)
+    for frontier in find_frontiers(g, (1.0, 1.0), RADIUS, min_size=1, min_distance=0.1):
+        r, c = g.cell_of(frontier.x, frontier.y)
+        assert cells[r, c] == FREE
+        assert (cells[r - 1 : r + 2, c - 1 : c + 2] == UNKNOWN).any()
+        assert frontier.distance >= 0.1
+
+
+def test_explorer_stops_at_its_time_limit_and_says_so():
+    explorer = Explorer(RADIUS, time_limit=60.0)
+    cells = room()
+    cells[30:42, 109] = FREE
+    explorer.start(100.0)
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 120.0) is not None
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 160.0) is None
+    assert "time limit" in explorer.finished
+
+
+def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor():
+    """The robot drives to each goal (taking the goal it is given) and looks all around from
+    there, 8 m far, as the radar does; unknown space ends where walls close it."""
+    world = OccupancyMap.load(package_file("maps", "apartment.yaml"))
+    known = np.full(world.solid.shape, UNKNOWN)
+    explorer = Explorer(RADIUS, time_limit=1e9)
+    robot = (0.0, 0.0)
+    explorer.start(0.0)
+
+    def look(x: float, y: float) -> None:
+        headings = np.linspace(-math.pi, math.pi, 1440, endpoint=False)
+        hit = cast(world, x, y, headings, 8.0)
+        for heading, distance in zip(headings, hit, strict=True):
+            along = np.arange(0, min(distance, 8.0), world.resolution / 2)
+            r = ((y + along * math.sin(heading) - world.origin[1]) / world.resolution).astype(int)
+            c = ((x + along * math.cos(heading) - world.origin[0]) / world.resolution).astype(int)
+            known[r, c] = FREE
+            if math.isfinite(distance):
+                end = distance + world.resolution / 4
+                known[
+                    int((y + end * math.sin(heading) - world.origin[1]) / world.resolution),
+                    int((x + end * math.cos(heading) - world.origin[0]) / world.resolution),
+                ] = WALL
+
+    look(*robot)
+    for _ in range(60):
+        goal = explorer.next_goal(Grid(known, world.resolution, world.origin), robot, 0.0)
+        if goal is None:
+            break
+        robot = (goal.x, goal.y)
+        assert not world.is_solid(goal.x, goal.y), "goals lie in the true free space"
+        look(*robot)
+        explorer.done_with(goal, reached=True)
+    assert explorer.finished and "closed" in explorer.finished
+    floor = ~world.solid
+    assert (known[floor] == FREE).mean() > 0.97, "the apartment's whole floor is known"
