@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+from fixtures.estop import fresh_estop
 from fixtures.harness import Recorder, wait_for
 from fixtures.servo import joint_of, move, trajectory
 
@@ -63,16 +64,31 @@ def test_new_trajectory_mid_motion_continues_from_where_the_arm_is(arm):
 
 
 def test_command_sent_before_the_board_answers_is_carried_out_once_it_does(
-    rospy_node, ros_process, run_dir
+    rospy_node, ros_process, roslaunch, run_dir
 ):
+    from diagnostic_msgs.msg import DiagnosticArray
     from sensor_msgs.msg import JointState
     from trajectory_msgs.msg import JointTrajectory
 
     link = str(run_dir / "maestro")
+    fresh_estop(rospy_node)
+    roslaunch("safety.launch")
+    diagnostics = Recorder(
+        "/diagnostics", DiagnosticArray, accept=lambda m: m.status[0].name.startswith("servo_")
+    )
     ros_process("rosrun", "terry", "servo_driver", f"_port:={link}", "_reconnect_period:=0.3")
     states = Recorder("/joint_states", JointState, accept=lambda m: "arm_claw" in m.name)
     early = rospy_node.Publisher("/arm/joint_command", JointTrajectory, queue_size=1, latch=True)
     try:
+        wait_for(  # no board yet, but the e-stop's release heard
+            lambda: any(
+                kv.key == "estop" and kv.value == "False"
+                for m in diagnostics.snapshot()
+                for kv in m.status[0].values
+            ),
+            60,
+            "the driver hearing the e-stop released",
+        )
         early.publish(move(0.5, arm_shoulder=0.9))
         wait_for(lambda: early.get_num_connections() > 0, 30, "the driver subscribed")
         rospy_node.sleep(1.0)  # the driver has the command but no board yet
@@ -86,3 +102,4 @@ def test_command_sent_before_the_board_answers_is_carried_out_once_it_does(
     finally:
         early.unregister()
         states.close()
+        diagnostics.close()

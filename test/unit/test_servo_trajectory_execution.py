@@ -71,6 +71,9 @@ def test_hold_stops_at_once():
         (["arm_elbow"], [(1.0, [3.0])], "outside its URDF limits"),
         (["arm_elbow"], [(1.0, [0.0], [0.1, 0.2])], "2 velocities for 1 joints"),
         (["arm_elbow"], [(1.0, [0.0], [math.inf])], "velocities must be finite"),
+        (["arm_elbow"], [(1.0, [0.0], [], [math.nan])], "accelerations must be finite"),
+        (["arm_elbow"], [(1.0, [0.0], [], [], [1e300, 1.0])], "2 effort for 1 joints"),
+        (["arm_elbow"], [(1.0, [0.0], [], [], [-math.inf])], "effort must be finite"),
     ],
     ids=[
         "unknown",
@@ -82,6 +85,9 @@ def test_hold_stops_at_once():
         "limit",
         "velocity-length",
         "velocity-inf",
+        "acceleration-nan",
+        "effort-length",
+        "effort-inf",
     ],
 )
 def test_bad_trajectory_is_refused_with_the_reason(names, points, match):

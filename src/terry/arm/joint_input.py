@@ -1,5 +1,6 @@
-"""Checks for joint names and positions that come from outside (the servo driver's and the
-smoothing shim's trajectories): one wording of every refusal, whoever refuses.
+"""Checks for joint names, positions and a point's other fields that come from outside (the
+servo driver's and the smoothing shim's trajectories): one wording of every refusal, whoever
+refuses.
 """
 
 from __future__ import annotations
@@ -51,3 +52,23 @@ def check_positions(
                 f"[{spec.lower:.4f}, {spec.upper:.4f}]"
             )
     return tuple(float(v) for v in positions)
+
+
+OPTIONAL_FIELDS = ("velocities", "accelerations", "effort")  # a trajectory point's, in order
+
+
+def check_optional(
+    index: int,
+    names: Sequence[str],
+    fields: Sequence[Sequence[float]],
+    error: type[JointInputError] = JointInputError,
+) -> None:
+    """A point's velocities, accelerations and effort (in that order, any left out): each empty
+    or one finite value per name; else `error` says which field is wrong."""
+    if len(fields) > len(OPTIONAL_FIELDS):
+        raise error(f"point {index} has {len(fields)} optional fields; known: {OPTIONAL_FIELDS}")
+    for label, values in zip(OPTIONAL_FIELDS, fields, strict=False):
+        if len(values) not in (0, len(names)):
+            raise error(f"point {index} has {len(values)} {label} for {len(names)} joints")
+        if not all(math.isfinite(v) for v in values):
+            raise error(f"point {index}: {label} must be finite, got {list(values)}")

@@ -25,7 +25,7 @@ class Command(IntEnum):
     GO_HOME = 0xA2
 
 
-#: Data bytes after each command byte, and the bytes of its reply.
+#: Data bytes after each command byte.
 DATA_LENGTH = {
     Command.SET_TARGET: 3,
     Command.SET_SPEED: 3,
@@ -35,7 +35,6 @@ DATA_LENGTH = {
     Command.GET_ERRORS: 0,
     Command.GO_HOME: 0,
 }
-REPLY_LENGTH = {Command.GET_POSITION: 2, Command.GET_MOVING_STATE: 1, Command.GET_ERRORS: 2}
 
 
 class MaestroError(IntFlag):

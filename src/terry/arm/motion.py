@@ -5,7 +5,8 @@ interpolates linearly from where the joints are when it starts, honouring each p
 but never faster than the URDF's velocity limits: a point that comes too soon (time_from_start 0
 means "as fast as allowed") is reached later. A new trajectory replaces the running one and
 starts from the current setpoint, so nothing jumps. Joints a trajectory does not name hold
-still. Velocities, when given, are checked (length, finite) but the path is the linear one.
+still. Velocities, accelerations and effort, when given, are checked (length, finite) but the
+path is the linear one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from terry.arm.joint_input import JointInputError, check_names, check_positions
+from terry.arm.joint_input import JointInputError, check_names, check_optional, check_positions
 from terry.model import JointSpec
 
 
@@ -31,24 +32,17 @@ class TrajectoryPoint:
 
 def parse_trajectory(
     joint_names: Sequence[str],
-    points: Sequence[
-        tuple[float, Sequence[float]] | tuple[float, Sequence[float], Sequence[float]]
-    ],
+    points: Sequence[tuple[float, Sequence[float], *tuple[Sequence[float], ...]]],
     joints: Mapping[str, JointSpec],
 ) -> list[TrajectoryPoint]:
-    """Validated points; TrajectoryError with the reason for anything that cannot be executed."""
+    """Validated points (time_from_start, positions[, velocities, accelerations, effort]);
+    TrajectoryError with the reason for anything that cannot be executed."""
     names = check_names(joint_names, joints, TrajectoryError)
     parsed: list[TrajectoryPoint] = []
     previous = -math.inf
     for index, (time, positions, *rest) in enumerate(points):
-        velocities = rest[0] if rest else ()
         values = check_positions(index, names, positions, joints, TrajectoryError)
-        if len(velocities) not in (0, len(names)):
-            raise TrajectoryError(
-                f"point {index} has {len(velocities)} velocities for {len(names)} joints"
-            )
-        if not all(math.isfinite(v) for v in velocities):
-            raise TrajectoryError(f"point {index}: velocities must be finite, got {velocities}")
+        check_optional(index, names, rest, TrajectoryError)
         if not math.isfinite(time) or time < 0 or time <= previous:
             raise TrajectoryError(
                 f"point {index}: time_from_start must be finite, >= 0 and increasing "

@@ -61,8 +61,7 @@ class EstopNode:
         who = header.get("callerid", "unknown")
         replay = header.get("latching") == "1" and who in self._earlier and who not in self._heard
         self._heard.add(who)
-        why = f"{str(msg.data).lower()} on {COMMAND_TOPIC}" + (" (latched)" if replay else "")
-        self._request(bool(msg.data), who, why, replay)
+        self._request(bool(msg.data), who, f"{str(msg.data).lower()} on {COMMAND_TOPIC}", replay)
 
     def on_service(self, request, engaged: bool) -> TriggerResponse:
         who = getattr(request, "_connection_header", {}).get("callerid", "unknown")
