@@ -1,0 +1,212 @@
+"""The explore node: drives to the nearest reachable frontier of /map with move_base, again and
+again, until no frontier is left or ~time_limit passes, then saves the map with map_saver.
+
+Subscribes: map (nav_msgs/OccupancyGrid, gmapping's), /estop/state (std_msgs/Bool: engaged stops
+exploring; it does not resume by itself). Uses: the move_base action (move_base_msgs), tf
+~map_frame -> ~base_frame. Publishes: explore/status (std_msgs/String, latched JSON: state,
+reason, goals reached and failed, frontiers left, the saved map). Services: explore/start,
+explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s per goal, 120),
+~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
+URDF's footprint), ~min_frontier (cells, 5). Decisions: terry.nav.explore.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import threading
+from pathlib import Path
+
+import actionlib
+import rospy
+import tf2_ros
+from actionlib_msgs.msg import GoalStatus
+from geometry_msgs.msg import Quaternion
+from move_base_msgs.msg import MoveBaseAction, MoveBaseGoal
+from nav_msgs.msg import OccupancyGrid
+from std_msgs.msg import Bool, String
+from std_srvs.srv import Trigger, TriggerResponse
+
+from terry.base.drive import Pose2D
+from terry.model import footprint_radius, load_robot
+from terry.nav.explore import Explorer
+from terry.nav.frontier import Frontier, Grid
+from terry.safety.estop import STATE_TOPIC
+
+PUBLISHES = ("explore/status",)
+SUBSCRIBES = ("map", STATE_TOPIC)
+CHECK_PERIOD = 1.0  # s between looks at the goal's progress and the map
+
+
+class ExploreNode:
+    def __init__(self) -> None:
+        self.map_frame = rospy.get_param("~map_frame", "map")
+        self.base_frame = rospy.get_param("~base_frame", "base_footprint")
+        self.goal_timeout = float(rospy.get_param("~goal_timeout", 120.0))
+        self.map_file = str(rospy.get_param("~map_file", str(Path.home() / "maps" / "explored")))
+        if not (math.isfinite(self.goal_timeout) and self.goal_timeout > 0):
+            raise ValueError(f"~goal_timeout must be > 0 s, got {self.goal_timeout}")
+        self.explorer = Explorer(
+            robot_radius=float(rospy.get_param("~robot_radius", footprint_radius(load_robot()))),
+            time_limit=float(rospy.get_param("~time_limit", 900.0)),
+            min_size=int(rospy.get_param("~min_frontier", 5)),
+        )
+        self._lock = threading.Lock()
+        self._grid: Grid | None = None
+        self._run = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stop_reason = ""
+        self.tf_buffer = tf2_ros.Buffer()
+        self._listener = tf2_ros.TransformListener(self.tf_buffer)
+        self.move_base = actionlib.SimpleActionClient("move_base", MoveBaseAction)
+        self.status_pub = rospy.Publisher(PUBLISHES[0], String, queue_size=1, latch=True)
+        rospy.Subscriber(SUBSCRIBES[0], OccupancyGrid, self._on_map, queue_size=1)
+        rospy.Subscriber(SUBSCRIBES[1], Bool, self._on_estop, queue_size=1)
+        rospy.Service("explore/start", Trigger, self._start)
+        rospy.Service("explore/stop", Trigger, self._stop)
+        self._status("idle", "waiting for explore/start")
+        if rospy.get_param("~autostart", True):
+            self._start(None)
+
+    def _on_map(self, msg: OccupancyGrid) -> None:
+        info = msg.info
+        try:
+            grid = Grid.from_flat(
+                msg.data,
+                info.width,
+                info.height,
+                info.resolution,
+                (info.origin.position.x, info.origin.position.y),
+            )
+        except ValueError as error:
+            rospy.logerr_throttle(10, f"explore: map ignored: {error}")
+            return
+        with self._lock:
+            self._grid = grid
+
+    def _on_estop(self, msg: Bool) -> None:
+        if msg.data and self._run.is_set():
+            self._halt("stopped: e-stop engaged (call explore/start to go on)")
+
+    def _start(self, _request) -> TriggerResponse:
+        if self._run.is_set():
+            return TriggerResponse(False, "already exploring")
+        if self._thread is not None and self._thread.is_alive():
+            return TriggerResponse(False, "still stopping the last run; try again in a second")
+        self._run.set()
+        self._thread = threading.Thread(target=self._explore, daemon=True)
+        self._thread.start()
+        return TriggerResponse(True, "exploring")
+
+    def _stop(self, _request) -> TriggerResponse:
+        if not self._run.is_set():
+            return TriggerResponse(False, "not exploring")
+        self._halt("stopped on request")
+        return TriggerResponse(True, "stopped")
+
+    def _halt(self, reason: str) -> None:
+        self._stop_reason = reason
+        self._run.clear()
+        self.move_base.cancel_all_goals()
+
+    def _status(self, state: str, reason: str = "", saved: str = "") -> None:
+        e = self.explorer
+        report = {
+            "state": state,
+            "reason": reason,
+            "reached": e.reached,
+            "failed": e.failed,
+            "frontiers": e.frontiers_left,
+            "map": saved,
+        }
+        self.status_pub.publish(String(json.dumps(report)))
+        rospy.loginfo(f"explore: {state} {reason}".rstrip())
+
+    def _robot(self) -> tuple[float, float] | None:
+        try:
+            tf = self.tf_buffer.lookup_transform(self.map_frame, self.base_frame, rospy.Time(0))
+        except tf2_ros.TransformException as error:
+            rospy.logwarn_throttle(10, f"explore: where is the robot? {error}")
+            return None
+        return tf.transform.translation.x, tf.transform.translation.y
+
+    def _explore(self) -> None:
+        self.explorer.start(rospy.get_time())
+        self._status("exploring", "waiting for move_base, /map and tf")
+        while self._run.is_set() and not self.move_base.wait_for_server(rospy.Duration(1.0)):
+            pass
+        while self._run.is_set() and not rospy.is_shutdown():
+            with self._lock:
+                grid = self._grid
+            robot = self._robot()
+            if grid is None or robot is None:
+                rospy.sleep(CHECK_PERIOD)
+                continue
+            try:
+                goal = self.explorer.next_goal(grid, robot, rospy.get_time())
+            except ValueError as error:  # e.g. the robot is off gmapping's map
+                rospy.logerr_throttle(10, f"explore: {error}")
+                rospy.sleep(CHECK_PERIOD)
+                continue
+            if goal is None:
+                self._run.clear()
+                self._status("done", self.explorer.finished or "", self._save())
+                return
+            self._status("exploring", f"to ({goal.x:.2f}, {goal.y:.2f}), {goal.distance:.1f} m")
+            self._drive_to(goal, robot)
+        self._status("stopped", self._stop_reason)
+
+    def _drive_to(self, goal: Frontier, robot: tuple[float, float]) -> None:
+        target = MoveBaseGoal()
+        target.target_pose.header.frame_id = self.map_frame
+        target.target_pose.header.stamp = rospy.Time.now()
+        target.target_pose.pose.position.x, target.target_pose.pose.position.y = goal.x, goal.y
+        heading = math.atan2(goal.y - robot[1], goal.x - robot[0])
+        target.target_pose.pose.orientation = Quaternion(*Pose2D(0, 0, heading).quaternion())
+        self.move_base.send_goal(target)
+        deadline = rospy.get_time() + self.goal_timeout
+        while self._run.is_set() and not rospy.is_shutdown():
+            if self.move_base.wait_for_result(rospy.Duration(CHECK_PERIOD)):
+                state = self.move_base.get_state()
+                if state != GoalStatus.SUCCEEDED:
+                    rospy.logwarn(
+                        f"explore: move_base gave up on ({goal.x:.2f}, {goal.y:.2f}): "
+                        f"{self.move_base.get_goal_status_text() or GoalStatus.to_string(state)}"
+                    )
+                self.explorer.done_with(goal, reached=state == GoalStatus.SUCCEEDED)
+                return
+            with self._lock:
+                grid = self._grid
+            now = rospy.get_time()
+            seen = grid is not None and not self.explorer.still_open(grid, goal)
+            if seen or now > deadline or self.explorer.out_of_time(now):
+                self.move_base.cancel_goal()
+                self.explorer.done_with(goal, reached=seen)
+                return
+
+    def _save(self) -> str:
+        if not self.map_file:
+            return ""
+        Path(self.map_file).parent.mkdir(parents=True, exist_ok=True)
+        topic = rospy.resolve_name(SUBSCRIBES[0])
+        argv = ["rosrun", "map_server", "map_saver", "-f", self.map_file, f"map:={topic}"]
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            rospy.logerr(f"explore: map_saver failed: {error}")
+            return ""
+        if done.returncode != 0:
+            rospy.logerr(f"explore: map_saver failed: {done.stderr.strip()[-500:]}")
+            return ""
+        return f"{self.map_file}.yaml"
+
+
+def main() -> None:
+    rospy.init_node("explore")
+    try:
+        ExploreNode()
+    except ValueError as error:
+        rospy.logfatal(f"explore: {error}")
+        raise SystemExit(1) from error
+    rospy.spin()
