@@ -1,0 +1,176 @@
+"""The map panel: it shows the map with the robot where the world has it; a click (or a tap on a
+phone) sends a move_base goal to that place in the map frame, a drag sets the heading, the
+cancel button cancels, and "set pose" gives amcl an initial pose. Judged on what reaches ROS
+(/move_base/goal, /move_base/cancel, /initialpose).
+
+The map is drawn whole, centred in the canvas, x to the right and y up: that is how the test
+finds the canvas point of a place in the map."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import pytest
+from actionlib_msgs.msg import GoalID
+from fixtures.harness import wait_for
+from geometry_msgs.msg import PoseWithCovarianceStamped
+from move_base_msgs.msg import MoveBaseActionGoal
+from nav_msgs.msg import OccupancyGrid, Odometry
+
+
+class Recorder:
+    def __init__(self, rospy, topic, msg_type) -> None:
+        self.messages: list = []
+        self.lock = threading.Lock()
+        self.sub = rospy.Subscriber(topic, msg_type, self.on_message, queue_size=20)
+
+    def on_message(self, msg) -> None:
+        with self.lock:
+            self.messages.append(msg)
+
+    def new(self, since: int) -> list:
+        with self.lock:
+            return self.messages[since:]
+
+
+@pytest.fixture
+def recorders(rospy_node):
+    made = {
+        "goal": Recorder(rospy_node, "/move_base/goal", MoveBaseActionGoal),
+        "cancel": Recorder(rospy_node, "/move_base/cancel", GoalID),
+        "pose": Recorder(rospy_node, "/initialpose", PoseWithCovarianceStamped),
+    }
+    yield made
+    for r in made.values():
+        r.sub.unregister()
+
+
+def yaw_of(q) -> float:
+    return math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z))
+
+
+class MapView:
+    """Where a map point is on the page (CSS pixels), from the map's own metadata."""
+
+    def __init__(self, page, grid: OccupancyGrid) -> None:
+        self.info = grid.info
+        page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'})")
+        self.box = page.locator("#map").bounding_box()
+        self.size = page.evaluate(
+            "[document.getElementById('map').width, document.getElementById('map').height]"
+        )
+
+    @property
+    def metres_per_css_pixel(self) -> float:
+        w, h = self.size
+        k = min(w / self.info.width, h / self.info.height)
+        return self.info.resolution / k * (w / self.box["width"])
+
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        w, h = self.size
+        info = self.info
+        k = min(w / info.width, h / info.height)
+        px = (w - info.width * k) / 2 + (x - info.origin.position.x) / info.resolution * k
+        py = (h + info.height * k) / 2 - (y - info.origin.position.y) / info.resolution * k
+        css = self.box["width"] / w
+        return self.box["x"] + px * css, self.box["y"] + py * css
+
+
+def shown_map(rospy_node, page) -> OccupancyGrid:
+    page.wait_for_selector("#map[data-map]", timeout=30_000)
+    topic = page.get_attribute("#map", "data-map")
+    return rospy_node.wait_for_message(topic, OccupancyGrid, timeout=10)
+
+
+def test_map_shows_the_robot_where_it_is(rospy_node, page):
+    shown_map(rospy_node, page)
+    truth = rospy_node.wait_for_message("/sim/ground_truth", Odometry, timeout=10).pose.pose
+    page.wait_for_selector("#map[data-robot]", timeout=20_000)
+    x, y, yaw = map(float, page.get_attribute("#map", "data-robot").split())
+    assert math.hypot(x - truth.position.x, y - truth.position.y) < 0.1
+    assert abs(math.remainder(yaw - yaw_of(truth.orientation), math.tau)) < 0.1
+
+
+def test_click_sends_a_goal_there_drag_sets_the_heading_and_cancel_cancels(
+    rospy_node, page, recorders
+):
+    grid = shown_map(rospy_node, page)
+    goals = recorders["goal"]
+    wait_for(lambda: goals.sub.get_num_connections() > 0, 20, "the page's /move_base/goal")
+    view = MapView(page, grid)
+    tolerance = 1.5 * view.metres_per_css_pixel
+
+    before = len(goals.messages)
+    page.mouse.click(*view.at(1.0, 0.5))  # a click: heading from the robot (at 0, 0) to there
+    goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the click")[-1]
+    pose = goal.goal.target_pose
+    assert goal.goal.target_pose.header.frame_id == "map" and goal.goal_id.id
+    assert math.hypot(pose.pose.position.x - 1.0, pose.pose.position.y - 0.5) < tolerance
+    assert abs(yaw_of(pose.pose.orientation) - math.atan2(0.5, 1.0)) < 0.05
+    page.wait_for_selector("#nav-state[data-state=sent]")
+
+    before = len(goals.messages)
+    start = view.at(-1.0, -1.0)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0], start[1] - 40, steps=5)  # drag up the screen: +y, yaw pi/2
+    page.mouse.up()
+    goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the drag")[-1]
+    pose = goal.goal.target_pose.pose
+    assert math.hypot(pose.position.x + 1.0, pose.position.y + 1.0) < tolerance
+    assert abs(yaw_of(pose.orientation) - math.pi / 2) < 0.05
+
+    cancels = recorders["cancel"]
+    wait_for(lambda: cancels.sub.get_num_connections() > 0, 20, "the page's /move_base/cancel")
+    page.click("#nav-cancel")
+    cancel = wait_for(lambda: cancels.new(0), 10, "the cancel on /move_base/cancel")[-1]
+    assert cancel.id == "" and cancel.stamp.to_sec() == 0  # every goal
+
+
+def test_set_pose_sends_amcl_an_initial_pose(rospy_node, page, recorders):
+    grid = shown_map(rospy_node, page)
+    poses, goals = recorders["pose"], recorders["goal"]
+    wait_for(lambda: poses.sub.get_num_connections() > 0, 20, "the page's /initialpose")
+    view = MapView(page, grid)
+    page.click("#nav-pose")
+    before = len(goals.messages)
+    page.mouse.click(*view.at(0.5, -0.5))
+    pose = wait_for(lambda: poses.new(0), 10, "/initialpose from the click")[-1]
+    assert pose.header.frame_id == "map"
+    p = pose.pose.pose.position
+    assert math.hypot(p.x - 0.5, p.y + 0.5) < 1.5 * view.metres_per_css_pixel
+    assert pose.pose.covariance[0] > 0 and pose.pose.covariance[35] > 0
+    page.wait_for_timeout(300)
+    assert goals.new(before) == [], "setting the pose sent a goal"
+
+
+def test_phone_layout_keeps_stop_and_a_tap_on_the_map_sends_a_goal(
+    rospy_node, browser, dashboard_url, recorders
+):
+    phone = browser.new_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        phone.goto(dashboard_url)
+        phone.wait_for_selector("#conn[data-state=connected]", timeout=30_000)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "sideways scroll"
+        stop = phone.locator("#estop").bounding_box()
+        assert stop["x"] >= 0 and stop["x"] + stop["width"] <= 390 and stop["y"] < 844
+        grid = shown_map(rospy_node, phone)
+        view = MapView(phone, grid)
+        assert view.box["width"] <= 390
+        goals = recorders["goal"]
+        wait_for(lambda: goals.sub.get_num_connections() > 0, 20, "the phone's /move_base/goal")
+        before = len(goals.messages)
+        phone.touchscreen.tap(*view.at(1.0, -0.5))
+        goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the tap")[-1]
+        p = goal.goal.target_pose.pose.position
+        assert math.hypot(p.x - 1.0, p.y + 0.5) < 1.5 * view.metres_per_css_pixel
+        stop = phone.locator("#estop").bounding_box()  # the header stays on screen
+        assert stop["y"] >= 0 and stop["y"] + stop["height"] <= 844, "STOP scrolled away"
+    finally:
+        phone.close()
