@@ -133,10 +133,10 @@ def _beside(mask: np.ndarray) -> np.ndarray:
     return grow(mask, 1.5) & ~mask
 
 
-def _groups(cells: np.ndarray) -> list[list[tuple[int, int]]]:
+def groups(cells: np.ndarray) -> list[list[tuple[int, int]]]:
     """The 8-connected groups of the true cells, as (row, col) lists."""
     todo, stride, offsets = _padded(cells)
-    groups = []
+    found = []
     for row, col in zip(*np.nonzero(cells), strict=True):
         first = (int(row) + 1) * stride + int(col) + 1
         if not todo[first]:
@@ -150,8 +150,8 @@ def _groups(cells: np.ndarray) -> list[list[tuple[int, int]]]:
                 if todo[here + offset]:
                     todo[here + offset] = False
                     queue.append(here + offset)
-        groups.append(group)
-    return groups
+        found.append(group)
+    return found
 
 
 def find_frontiers(
@@ -187,7 +187,7 @@ def find_frontiers(
             allowed &= (cx - x) ** 2 + (cy - y) ** 2 > avoid_radius**2
     edge = (steps >= 0) & _beside(grid.unknown)
     found = []
-    for group in _groups(edge):
+    for group in groups(edge):
         if len(group) < min_size:
             continue
         candidates = [cell for cell in group if allowed[cell]]
