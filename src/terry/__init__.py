@@ -21,9 +21,12 @@ In the order a user meets them:
   (one class per wire message), `transport` (handshake, acks, reconnecting link);
   docs/serial-protocol.md.
 - `terry.sensors`: the pan/tilt board (`pan_tilt`) -> node `pan_tilt`; the IMU board (`imu`)
-  and its filter (`imu_filter`, Madgwick, gyro bias at rest) -> node `imu`.
+  and its filter (`imu_filter`, Madgwick, gyro bias at rest) -> node `imu`; the radar (`radar`:
+  the sweeping Kinect's scans as full circles in `radar_link`) -> node `radar`.
 - `terry.base`: `drive` (diff-drive kinematics, speed governor with dead-man, odometry), `guard`
   (the Kinect's blind spot), `board` (the base board over the link) -> node `base_controller`.
+- `terry.nav`: `frontier` (reachable frontiers on an occupancy grid), `explore` (which frontier
+  next, when to stop) -> node `explore`.
 - `terry.bridge`: the rosbridge v2 protocol (ops, JSON <-> ROS conversion, bounded per-client
   queues, rosapi) and its WebSocket server -> node `rosbridge`.
 - `terry.dashboard`: the web page's server (`app`, Flask) -> node `dashboard_server`.
