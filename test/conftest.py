@@ -1,7 +1,8 @@
 """Loads the fixtures in test/fixtures/ as plugins and marks each test with its kind.
 
 Kinds, one folder each: unit (no ROS, seconds), firmware (the firmware's builds), ros (a real
-master and nodes), browser (Chromium on the simulated robot). `./run test unit` runs one kind.
+master and nodes), browser (Chromium on the simulated robot), nav (navigation end to end on the
+simulated robot with the navigation overlay; minutes). `./run test unit` runs one kind.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-KINDS = ("unit", "firmware", "ros", "browser")
+KINDS = ("unit", "firmware", "ros", "browser", "nav")
 
 pytest_plugins = [
     "fixtures.ros",

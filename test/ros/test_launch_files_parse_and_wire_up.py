@@ -165,10 +165,14 @@ def mapping_graph(request):
     return mode_graph(request.param, "mapping")
 
 
+# Terry's nodes on the navigation side of the graph (the arm's need control_msgs to import)
+NAVIGATION_SIDE = ("base_controller", "sim_world", "radar", "nav_estop", "explore")
+
+
 def published_and_subscribed(loaded) -> tuple[set[str], set[str]]:
     published, subscribed = set(), set()
     for node in loaded.nodes:
-        if node.package == "terry":
+        if node.package == "terry" and node.type in NAVIGATION_SIDE:
             pub, sub = terry_node_topics(node)
             published.update(pub)
             subscribed.update(sub)
