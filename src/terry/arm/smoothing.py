@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from terry.arm.joint_input import JointInputError, check_names, check_positions
+from terry.arm.joint_input import JointInputError, check_names, check_optional, check_positions
 from terry.model import JointSpec
 
 STOP = "stop"  # come to rest at every waypoint
@@ -46,14 +46,15 @@ class Command:
 
 def parse_command(
     names: Sequence[str],
-    points: Sequence[tuple[float, Sequence[float]]],
+    points: Sequence[tuple[float, Sequence[float], *tuple[Sequence[float], ...]]],
     joints: Mapping[str, JointSpec],
 ) -> Command:
-    """Check names, lengths, numbers, times and joint limits; CommandError with the reason."""
+    """Check names, lengths, numbers, times and joint limits of the points (time_from_start,
+    positions[, velocities, accelerations, effort]: checked, not used); CommandError says why."""
     names = check_names(names, joints, CommandError)
     if not points:
         raise CommandError("no points")
-    times = [t for t, _ in points]
+    times = [t for t, *_ in points]
     if not all(math.isfinite(t) and t >= 0 for t in times):
         raise CommandError(f"time_from_start must be finite and >= 0, got {times}")
     timed = any(t > 0 for t in times)
@@ -61,10 +62,10 @@ def parse_command(
         raise CommandError(f"time_from_start must increase from point to point, got {times}")
     if not timed and len(points) > 1:
         raise CommandError("several points without time_from_start: give each point a time")
-    parsed = [
-        check_positions(i, names, positions, joints, CommandError)
-        for i, (_, positions) in enumerate(points)
-    ]
+    parsed = []
+    for i, (_, positions, *rest) in enumerate(points):
+        parsed.append(check_positions(i, names, positions, joints, CommandError))
+        check_optional(i, names, rest, CommandError)
     return Command(names, tuple(t if timed else None for t in times), tuple(parsed))
 
 
