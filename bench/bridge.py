@@ -11,6 +11,12 @@ The peer run in the same process is the client library's own ceiling: roslibpy a
 WebSocket endpoint that only counts (or only sends prepared frames), so the ratio shows how much
 of the client's speed a bridge leaves. The reference server's figures (rosbridge_suite 0.11.17 on
 this kind of machine, from shared notes) are printed beside ours.
+
+Then hostile clients, as issue #11 tried them (bridges on this machine only: the bridge's memory is
+read from /proc): stalled subscribers asking 1-character fragments and endless queues on a 20 kB
+flood, a subscribe/unsubscribe churner, calls piling up on a client's silent service. Printed: the
+bridge's memory per stalled client, and the round trip an honest client sees, quiet and under
+attack. (Over 300 lines: one benchmark, its peers and its hostile clients, run as one script.)
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import rosgraph  # noqa: E402
 import roslibpy  # noqa: E402
 import rospy  # noqa: E402
 from sensor_msgs.msg import LaserScan  # noqa: E402
-from std_msgs.msg import Float32MultiArray  # noqa: E402
+from std_msgs.msg import Float32MultiArray, String  # noqa: E402
 from websockets.asyncio.server import serve  # noqa: E402
 
 from terry.bridge.convert import dumps, to_json  # noqa: E402
@@ -288,6 +294,8 @@ def main() -> None:
     parser.add_argument("url", nargs="?", help="bridge URL (default: start roscore and ours)")
     parser.add_argument("--count", type=int, default=5000, help="messages per throughput run")
     parser.add_argument("--rtt", type=int, default=1000, help="round trips per latency run")
+    parser.add_argument("--node", default="/rosbridge", help="the bridge's node (its memory)")
+    parser.add_argument("--hostile-only", action="store_true", help="only the hostile clients")
     parser.add_argument("--peer", nargs=4, help=argparse.SUPPRESS)  # internal: rospy_peer()
     args = parser.parse_args()
     if args.peer:
@@ -301,7 +309,9 @@ def main() -> None:
     try:
         rospy.init_node("bench_bridge", anonymous=True, disable_signals=True)
         wait_until(lambda: _reachable(url), 30)
-        run(url, args.count, args.rtt)
+        if not args.hostile_only:
+            run(url, args.count, args.rtt)
+        hostile(url, args.node)
     finally:
         for process in processes:
             process.send_signal(2)
@@ -321,6 +331,72 @@ def _reachable(url: str) -> bool:
     except OSError:
         return False
     return True
+
+
+# ------------------------------------------------------------------ hostile clients
+
+STALLED = 4
+
+
+def _rss_mb(node: str) -> float:
+    import xmlrpc.client
+
+    uri = rosgraph.Master("/bench").lookupNode(node)
+    pid = xmlrpc.client.ServerProxy(uri).getPid("/bench")[2]
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(x for x in status if x.startswith("VmRSS:")).split()[1]) / 1000
+
+
+def hostile(url: str, node: str) -> None:
+    """Round trips of an honest client, quiet and while hostile clients run; memory per client."""
+    from urllib.parse import urlsplit
+
+    from fixtures.bridge import RawClient
+
+    parts = urlsplit(url)
+    path = "/" + (f"?{parts.query}" if parts.query else "")
+    quiet = round_trip(url, "small", 300)
+    flood = rospy.Publisher("/bench/flood", String, queue_size=100)
+    rss_before = _rss_mb(node)
+    stalled = [RawClient(parts.port, path) for _ in range(STALLED)]
+    for raw in stalled:
+        raw.send_op(op="subscribe", topic="/bench/flood", fragment_size=1, queue_length=2**30)
+    churner, silent = RawClient(parts.port, path), RawClient(parts.port, path)
+    silent.send_op(op="advertise_service", service="/client/bench_silent", type="std_srvs/Trigger")
+    time.sleep(1)
+    for i in range(64):
+        silent.send_op(op="call_service", id=f"c{i}", service="/client/bench_silent")
+    stop = threading.Event()
+
+    def attack() -> None:
+        payload, i = "x" * 20_000, 0
+        while not stop.is_set():
+            flood.publish(String(data=payload))
+            churner.send_op(op="subscribe", topic=f"/bench/churn{i % 100}", type="std_msgs/Int32")
+            churner.send_op(op="unsubscribe", topic=f"/bench/churn{i % 100}")
+            i += 1
+            time.sleep(0.005)
+
+    attacker = threading.Thread(target=attack, daemon=True)
+    attacker.start()
+    time.sleep(3)
+    attacked = round_trip(url, "small", 300)
+    growth = _rss_mb(node) - rss_before
+    stop.set()
+    attacker.join()
+    for raw in [*stalled, churner, silent]:
+        raw.close()
+    print(
+        f"\n[hostile] {STALLED} stalled clients (fragment_size 1, endless queue) on a 20 kB flood,"
+    )
+    print("  a subscribe/unsubscribe churner, 64 calls waiting on a client's silent service")
+    each = growth / STALLED
+    print(f"  bridge memory     : +{growth:.0f} MB in all, {each:.1f} MB per stalled client")
+    for name, times in (("quiet", quiet), ("under attack", attacked)):
+        print(
+            f"  honest round trip : {name:12s} median {statistics.median(times):.2f} ms  "
+            f"p95 {percentile(times, 0.95):.2f} ms  ({len(times)} of 300)"
+        )
 
 
 def run(url: str, count: int, rtt_count: int) -> None:

@@ -37,7 +37,7 @@ def test_non_loopback_address_without_token_refuses_to_start(ros_process, monkey
 
 
 def test_token_is_required_and_checked(start_bridge, client, rospy_node):
-    _, port = start_bridge("_address:=0.0.0.0", f"_token:={TOKEN}")
+    _, port = start_bridge("_address:=0.0.0.0", token=TOKEN)
     assert refused_with(f"ws://127.0.0.1:{port}/") == 403
     assert refused_with(f"ws://127.0.0.1:{port}/?token=wrong") == 403
     assert refused_with(f"ws://127.0.0.1:{port}/?token={TOKEN}") is None
@@ -54,7 +54,7 @@ def test_bridge_binds_the_address_it_is_told(bridge_port, start_bridge):
     # 127.0.0.2 is loopback too, but only a socket bound to 0.0.0.0 answers there
     assert accepts_tcp("127.0.0.1", bridge_port)
     assert not accepts_tcp("127.0.0.2", bridge_port)
-    _, open_port = start_bridge("_address:=0.0.0.0", f"_token:={TOKEN}")
+    _, open_port = start_bridge("_address:=0.0.0.0", token=TOKEN)
     assert accepts_tcp("127.0.0.2", open_port)
 
 

@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-import xmlrpc.client
 
-import rosgraph
 import roslibpy
+from fixtures.bridge import bridge_rss_kb
 from fixtures.harness import wait_for
 from std_msgs.msg import Int32, String
-
-
-def bridge_rss_kb(port: int) -> int:
-    uri = rosgraph.Master("/pytest").lookupNode(f"/rosbridge_{port}")
-    _, _, pid = xmlrpc.client.ServerProxy(uri).getPid("/pytest")
-    with open(f"/proc/{pid}/status") as status:
-        line = next(line for line in status if line.startswith("VmRSS:"))
-    return int(line.split()[1])
 
 
 def test_fifty_clients_all_receive_every_message(bridge, client, rospy_node):

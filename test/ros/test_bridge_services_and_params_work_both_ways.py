@@ -30,10 +30,10 @@ def test_rospy_calls_a_service_offered_by_roslibpy(bridge, client, rospy_node):
         response["message"] = "triggered from roslibpy"
         return True
 
-    offered = roslibpy.Service(client(bridge), "/bridge_test/trigger", "std_srvs/Trigger")
+    offered = roslibpy.Service(client(bridge), "/client/bridge_test/trigger", "std_srvs/Trigger")
     offered.advertise(handle)
-    rospy_node.wait_for_service("/bridge_test/trigger", timeout=20)
-    response = rospy_node.ServiceProxy("/bridge_test/trigger", Trigger)()
+    rospy_node.wait_for_service("/client/bridge_test/trigger", timeout=20)
+    response = rospy_node.ServiceProxy("/client/bridge_test/trigger", Trigger)()
     assert response.success is True
     assert response.message == "triggered from roslibpy"
 

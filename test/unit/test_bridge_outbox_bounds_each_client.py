@@ -3,7 +3,7 @@ dropped first, replies ahead of data, throttled subscriptions spaced, fair betwe
 
 from __future__ import annotations
 
-from terry.bridge.outbox import Outbox
+from terry.bridge.outbox import OVERHEAD, Outbox
 
 
 def drain(outbox: Outbox, now: float = 0.0) -> list[bytes]:
@@ -38,7 +38,16 @@ def test_bytes_are_capped_across_subscriptions():
     for _ in range(100):
         outbox.push("/a", b"x" * 100)
     assert outbox.bytes <= 1000
-    assert len(drain(outbox)) == 10
+    assert len(drain(outbox)) == 1000 // (100 + OVERHEAD)
+
+
+def test_many_tiny_fragments_count_their_overhead():
+    outbox = Outbox(queue_length=1000, max_bytes=100_000)
+    outbox.configure("/a", throttle_ms=0, queue_length=0)
+    outbox.push("/a", tuple(b"x" for _ in range(500)))
+    assert outbox.bytes >= 500 * OVERHEAD
+    outbox.push("/a", tuple(b"x" for _ in range(2000)))  # alone over the cap: dropped
+    assert outbox.bytes <= 100_000
 
 
 def test_replies_go_before_data_and_topics_take_turns():

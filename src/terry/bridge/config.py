@@ -34,16 +34,26 @@ class BridgeConfig:
     address: str = "127.0.0.1"
     port: int = 9090
     token: str = ""
+    token_file: str = ""
     topics_glob: list[str] = field(default_factory=lambda: ["*"])
     services_glob: list[str] = field(default_factory=lambda: ["*"])
     params_glob: list[str] = field(default_factory=lambda: ["*"])
+    hidden_params_glob: list[str] = field(default_factory=lambda: ["*token*", "*secret*"])
+    client_services_glob: list[str] = field(default_factory=lambda: ["/client/*"])
+    terry_topics: dict[str, str] = field(default_factory=dict)
+    terry_services: dict[str, str] = field(default_factory=dict)
     allowed_origins: list[str] = field(default_factory=list)
     max_message_bytes: int = 10_000_000
     client_queue_length: int = 100
     client_queue_bytes: int = 16_000_000
-    max_clients: int = 200
+    max_clients: int = 256
+    max_clients_per_address: int = 64
     max_subscriptions_per_client: int = 500
+    max_publishers_per_client: int = 100
+    max_services_per_client: int = 20
+    graph_ops_per_second: float = 50.0
     max_pending_service_calls: int = 64
+    calls_per_client: int = 4
     service_timeout: float = 10.0
     unregister_timeout: float = 10.0
     ping_interval: float = 20.0
@@ -70,13 +80,23 @@ class BridgeConfig:
             )
         if not 0 <= int(self.port) <= 65535:
             raise ConfigError(f"port {self.port} is not a TCP port")
-        for name in ("max_message_bytes", "client_queue_length", "client_queue_bytes"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive")
-        for name in ("topics_glob", "services_glob", "params_glob", "allowed_origins"):
+        positive = [f.name for f in fields(self) if f.name.startswith("max_")]
+        positive += ["client_queue_length", "client_queue_bytes", "calls_per_client"]
+        for name in [*positive, "graph_ops_per_second", "service_timeout"]:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ConfigError(f"{name} must be a positive number, not {value!r}")
+        globs = ("topics_glob", "services_glob", "params_glob", "allowed_origins")
+        for name in (*globs, "hidden_params_glob", "client_services_glob"):
             value = getattr(self, name)
             if not isinstance(value, list) or not all(isinstance(g, str) for g in value):
                 raise ConfigError(f"{name} must be a list of glob strings")
+        for name in ("terry_topics", "terry_services"):
+            table = getattr(self, name)
+            if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+            ):
+                raise ConfigError(f"{name} must map names to type names")
 
     def topic_allowed(self, topic: str) -> bool:
         return matches(topic, self.topics_glob)
@@ -85,4 +105,12 @@ class BridgeConfig:
         return matches(service, self.services_glob)
 
     def param_allowed(self, param: str) -> bool:
-        return matches(param, self.params_glob)
+        """In params_glob and not hidden (hidden_params_glob: the token and other secrets)."""
+        return matches(param, self.params_glob) and not self.param_hidden(param)
+
+    def param_hidden(self, param: str) -> bool:
+        return matches(param, self.hidden_params_glob)
+
+    def client_may_offer(self, service: str) -> bool:
+        """Whether a client may advertise `service`: client_services_glob, not Terry's own."""
+        return matches(service, self.client_services_glob) and service not in self.terry_services

@@ -22,7 +22,10 @@ def publish_frame(topic: str, msg: dict) -> bytes:
 
 
 class Hub:
-    """ROS messages in (from any thread), publish frames out to the subscribed sessions."""
+    """ROS messages in (from any thread), publish frames out to the subscribed sessions.
+
+    The latched message of a topic is kept while its ROS subscription lives (it lingers after
+    the last client leaves, so that a client coming back still gets it)."""
 
     def __init__(self, post: Callable[[Callable[[], None]], None]) -> None:
         self._post = post  # run a callable on the event loop, from any thread
@@ -31,6 +34,10 @@ class Hub:
         self._wake_pending = False
         self.subscribers: dict[str, set[Subscriber]] = {}
         self.latched: dict[str, bytes] = {}
+
+    def wanted(self, topic: str, latched: bool) -> bool:
+        """Whether a message on `topic` is worth converting (from any thread; a hint only)."""
+        return latched or topic in self.subscribers
 
     def on_ros_message(self, topic: str, msg: Any, latched: bool = False) -> None:
         """Called by the adapter in ROS threads: convert once, hand over to the loop."""
@@ -74,5 +81,8 @@ class Hub:
         if sessions:
             return False
         del self.subscribers[topic]
-        self.latched.pop(topic, None)
         return True
+
+    def forget(self, topic: str) -> None:
+        """The ROS subscription of `topic` ended (from any thread): drop its latched message."""
+        self._post(lambda: None if topic in self.subscribers else self.latched.pop(topic, None))

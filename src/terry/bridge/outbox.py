@@ -4,7 +4,8 @@ Every subscription has its own queue (queue_length, or the bridge default; the n
 only when throttled with queue_length 0); a full queue drops its own oldest frame, so a slow
 client loses its own stale data and nothing else. Replies (service responses, requests for
 client-side services, status) share a bounded queue of their own and go first. Memory per client
-is capped in frames and in bytes.
+is capped in frames and in bytes (counting each frame's overhead, so that many tiny frames or
+fragments cannot hold more memory than the cap says).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from collections import deque
 from dataclasses import dataclass, field
 
 Frame = bytes | tuple[bytes, ...]  # one message, or the fragments of one message
+OVERHEAD = 100  # bytes of memory per frame beyond its text (objects, queue slots): counted too
 
 
 def _size(frame: Frame) -> int:
-    return len(frame) if isinstance(frame, bytes) else sum(map(len, frame))
+    if isinstance(frame, bytes):
+        return len(frame) + OVERHEAD
+    return sum(map(len, frame)) + OVERHEAD * (len(frame) + 1)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 roslibjs (ROS.getTopics, ROSLIB.Param) and roslibpy (Ros.get_topics, Param) reach the graph and
 the parameter server through these. Answers have the fields of rosapi's services; names outside
-the bridge's allow-lists are left out, and their parameters can be neither read nor written.
+the bridge's allow-lists are left out, and their parameters can be neither read nor written;
+hidden parameters (the token, secrets) are left out of every answer, namespaces included.
 The master is anything with rosgraph.Master's methods.
 """
 
@@ -166,8 +167,19 @@ class Rosapi:
     def get_param(self, name: str = "", default: str = "") -> dict:
         name = self._param(name)
         if self.master.hasParam(name):
-            return {"value": json.dumps(self.master.getParam(name))}
+            return {"value": json.dumps(self._visible(name, self.master.getParam(name)))}
         return {"value": default if default else "null"}
+
+    def _visible(self, name: str, value: Any) -> Any:
+        """A namespace's values without the hidden ones inside it (the token, secrets)."""
+        if not isinstance(value, dict):
+            return value
+        prefix = name.rstrip("/") + "/"
+        return {
+            key: self._visible(prefix + key, item)
+            for key, item in value.items()
+            if not self.config.param_hidden(prefix + key)
+        }
 
     def set_param(self, name: str = "", value: str = "") -> dict:
         name = self._param(name)

@@ -1,13 +1,15 @@
-"""The WebSocket transport: listen, admit (token, Host, Origin), pump frames for each Session.
+"""The WebSocket transport: listen, admit (token, Host, Origin, places per address), pump frames.
 
-Runs an asyncio loop in a thread of its own. Each client has a reader (ops in, handled in turn)
-and a writer (its Outbox out); a client that stops reading only fills its own Outbox, which drops
-its own oldest frames. Frames larger than max_message_bytes close that client's connection.
+Runs an asyncio loop in a thread of its own. Each client has a reader (ops in, handled in turn),
+a writer (its Outbox out) and an executor of its own for its service calls; a client that stops
+reading only fills its own Outbox, which drops its own oldest frames. Frames larger than
+max_message_bytes close that client's connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import hmac
@@ -67,8 +69,8 @@ class BridgeServer:
         self.ros = ros
         self.loop = asyncio.new_event_loop()
         self.hub = Hub(self.post)
-        self.executor = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="bridge-call")
         self.sessions: set[Session] = set()
+        self.per_address: collections.Counter[str] = collections.Counter()
         self.on_clients_changed: Callable[[int], None] = lambda count: None
         self._server: Server | None = None
         self._thread = threading.Thread(target=self.loop.run_forever, name="bridge", daemon=True)
@@ -92,7 +94,7 @@ class BridgeServer:
             self.config.port,
             process_request=self._admit,
             max_size=self.config.max_message_bytes,
-            max_queue=16,
+            max_queue=4,  # frames read ahead of the session: max_message_bytes each
             write_limit=256 * 1024,
             compression="deflate" if self.config.compression else None,
             ping_interval=self.config.ping_interval or None,
@@ -103,12 +105,16 @@ class BridgeServer:
 
     def _admit(self, connection: ServerConnection, request: Request) -> Response | None:
         if urlsplit(request.path).path == "/health":
-            body = json.dumps({"ok": True, "clients": len(self.sessions)})
+            queued = sum(session.outbox.bytes for session in self.sessions)
+            body = json.dumps({"ok": True, "clients": len(self.sessions), "queued_bytes": queued})
             return connection.respond(http.HTTPStatus.OK, body + "\n")
         headers = {k.lower(): v for k, v in request.headers.raw_items()}
         reason = admission_error(self.config, request.path, headers)
         if reason is None and len(self.sessions) >= self.config.max_clients:
             reason = "too many clients"
+        address = connection.remote_address[0]
+        if reason is None and self.per_address[address] >= self.config.max_clients_per_address:
+            reason = f"too many clients from {address}"
         if reason is None:
             return None
         LOG.warning("refused a connection from %s: %s", connection.remote_address, reason)
@@ -116,16 +122,21 @@ class BridgeServer:
 
     async def _serve_client(self, ws: ServerConnection) -> None:
         wake = asyncio.Event()
+        address = ws.remote_address[0]
+        executor = concurrent.futures.ThreadPoolExecutor(
+            self.config.calls_per_client, thread_name_prefix="bridge-call"
+        )
         session = Session(
             self.ros,
             self.hub,
             self.config,
-            self.executor,
+            executor,
             self.post,
             wake.set,
-            name=f"client {ws.remote_address[0]}:{ws.remote_address[1]}",
+            name=f"client {address}:{ws.remote_address[1]}",
         )
         self.sessions.add(session)
+        self.per_address[address] += 1
         self.on_clients_changed(len(self.sessions))
         writer = asyncio.create_task(self._write(ws, session, wake))
         try:
@@ -140,7 +151,11 @@ class BridgeServer:
         finally:
             writer.cancel()
             session.close()
+            executor.shutdown(wait=False, cancel_futures=True)
             self.sessions.discard(session)
+            self.per_address[address] -= 1
+            if not self.per_address[address]:
+                del self.per_address[address]
             self.on_clients_changed(len(self.sessions))
 
     async def _write(self, ws: ServerConnection, session: Session, wake: asyncio.Event) -> None:
@@ -188,4 +203,3 @@ class BridgeServer:
         if self.loop.is_running():
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout=5)
-        self.executor.shutdown(wait=False, cancel_futures=True)

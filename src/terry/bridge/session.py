@@ -29,6 +29,28 @@ from terry.bridge.outbox import Frame, Outbox
 from terry.bridge.protocol import LEVEL, LEVELS, BridgeError, RosPort, Spec, check
 
 LOG = logging.getLogger("terry.bridge")
+# ops that change the ROS graph (master registrations): rate-limited per client
+GRAPH_OPS = frozenset(
+    {"subscribe", "unsubscribe", "advertise", "unadvertise", "advertise_service"}
+    | {"unadvertise_service"}
+)
+
+
+class RateLimit:
+    """A token bucket: `rate` a second on average, bursts of `burst`."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.time = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.time) * self.rate)
+        self.time = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
 
 
 class Session:
@@ -55,6 +77,7 @@ class Session:
         self.topics = Topics(self)
         self.services = Services(self, executor)
         self._fragment_ids = itertools.count(1)
+        self._graph_ops = RateLimit(config.graph_ops_per_second, 4 * config.graph_ops_per_second)
         self._log_times: deque[float] = deque(maxlen=10)
         self._suppressed = 0
         self._ops: dict[str, tuple[Spec, Callable[[dict], None]]] = {
@@ -78,6 +101,11 @@ class Session:
             if entry is None:
                 raise BridgeError(f"unknown or unsupported op {name!r:.40}")
             spec, handler = entry
+            if name in GRAPH_OPS and not self._graph_ops.take():
+                raise BridgeError(
+                    f"{name} refused: more than {self.config.graph_ops_per_second:g} subscribe, "
+                    "advertise and similar ops a second from this client"
+                )
             handler(check(op, spec, self.config))
         except (BridgeError, ConversionError) as exc:
             self.error(op, str(exc))

@@ -1,9 +1,11 @@
 """rosbridge v2 WebSocket server for roslibjs and roslibpy, with the rosapi services built in.
 
 Params: ~config (YAML, default config/bridge.yaml), and any setting of it as a private param:
-~address (127.0.0.1), ~port (9090; 0 picks a free one), ~token (or TERRY_TOKEN; required to
-listen on any other address), ~topics_glob, ~services_glob, ~params_glob, ~allowed_origins,
-~max_message_bytes, ~client_queue_length, ... (see docs/bridge.md).
+~address (127.0.0.1), ~port (9090; 0 picks a free one), ~token_file, ~topics_glob,
+~services_glob, ~params_glob, ~allowed_origins, ~max_message_bytes, ... (see docs/bridge.md).
+The token (required to listen on any other address) comes from TERRY_TOKEN or ~token_file and
+never from a parameter. The ROS side (RosAdapter) is here with the node: over 300 lines because
+it is one class, the bridge's RosPort.
 Publishes /client_count (std_msgs/Int32, latched).
 """
 
@@ -87,6 +89,7 @@ class RosAdapter:
         self._services: dict[str, tuple[rospy.Service, int]] = {}
         self._service_types: dict[tuple[str, str], str] = {}
         self._types: dict[str, str] = {}
+        self._lingering: dict[str, threading.Timer] = {}
         self._types_time = -1e9
         self._client_count = rospy.Publisher("/client_count", Int32, latch=True, queue_size=1)
         self._client_count.publish(Int32(0))
@@ -154,6 +157,9 @@ class RosAdapter:
     def subscribe(self, topic: str, type_name: str | None) -> None:
         cls = _message_class(type_name) if type_name else None
         with self._lock:
+            lingering = self._lingering.pop(topic, None)
+            if lingering is not None:
+                lingering.cancel()
             existing = self._subscribers.get(topic)
             if existing is not None:
                 known = existing[1]
@@ -167,23 +173,39 @@ class RosAdapter:
 
             def deliver(msg: Any) -> None:
                 header = getattr(msg, "_connection_header", None) or {}
+                latched = header.get("latching") == "1"
+                if not hub.wanted(topic, latched):
+                    return  # lingering after its last client: nobody to convert it for
                 if isinstance(msg, rospy.AnyMsg):
                     try:
                         msg = message_class(header["type"])().deserialize(msg._buff)
                     except (KeyError, ConversionError, Exception) as exc:
                         rospy.logwarn_throttle(10, f"cannot decode a message on {topic}: {exc}")
                         return
-                hub.on_ros_message(topic, msg, header.get("latching") == "1")
+                hub.on_ros_message(topic, msg, latched)
 
             subscriber = rospy.Subscriber(topic, cls, deliver, queue_size=1000)
             known_type = None if cls is rospy.AnyMsg else cls._type
             self._subscribers[topic] = (subscriber, known_type)
 
     def unsubscribe(self, topic: str) -> None:
+        """Unregister after unregister_timeout, unless a client subscribes again (churn is free)."""
         with self._lock:
-            entry = self._subscribers.pop(topic, None)
-        if entry is not None:
-            entry[0].unregister()
+            if topic not in self._subscribers or topic in self._lingering:
+                return
+            timer = threading.Timer(self.config.unregister_timeout, self._drop_subscriber, (topic,))
+            timer.daemon = True
+            self._lingering[topic] = timer
+            timer.start()
+
+    def _drop_subscriber(self, topic: str) -> None:
+        with self._lock:
+            if self._lingering.get(topic) is not threading.current_thread():
+                return  # subscribed again meanwhile
+            del self._lingering[topic]
+            entry = self._subscribers.pop(topic)
+        entry[0].unregister()
+        self.hub.forget(topic)
 
     # ---------------------------------------------------------------- services
 
@@ -203,6 +225,15 @@ class RosAdapter:
             self._service_types[key] = found
         return self._service_types[key]
 
+    def service_exists(self, service: str) -> bool:
+        try:
+            self.master.lookupService(service)
+        except rosgraph.MasterError:
+            return False  # "no provider"
+        except (rosgraph.MasterException, OSError):
+            return True  # cannot tell: do not let a client take the name
+        return True
+
     def call_service(self, service: str, args: Any, timeout: float) -> dict:
         if Rosapi.handles(service):
             try:
@@ -217,20 +248,25 @@ class RosAdapter:
         if isinstance(args, list):
             args = dict(zip(request_cls.__slots__, args, strict=False))
         request = from_json(request_cls, args)
-        proxy = rospy.ServiceProxy(service, srv)
+        # persistent: close() from the timer then ends a call that is still waiting (timeout)
+        proxy = rospy.ServiceProxy(service, srv, persistent=True)
+        timer = threading.Timer(timeout, proxy.close)
+        timer.daemon = True
+        timer.start()
         try:
             return to_json(proxy.call(request))
-        except (rospy.ServiceException, rospy.ROSException) as exc:
-            raise BridgeError(f"service {service} failed: {exc}") from None
+        except Exception as exc:  # rospy's, or the transport closed under it by the timer
+            reason = f"did not answer within {timeout:g} s" if not timer.is_alive() else exc
+            raise BridgeError(f"service {service} failed: {reason}") from None
         finally:
+            timer.cancel()
             proxy.close()
 
     def advertise_service(self, owner: object, service: str, type_name: str, handler: Any) -> None:
         srv = _service_class(type_name)
         with self._lock:
-            existing = self._services.get(service)
-            if existing is not None:
-                existing[0].shutdown("replaced by another bridge client")
+            if service in self._services:
+                raise BridgeError(f"{service} is already offered by another client")
             timeout = self.config.service_timeout
 
             def answer(request: Any) -> Any:
@@ -281,16 +317,25 @@ class _RospyLog(logging.Handler):
 
 
 def load_config() -> BridgeConfig:
-    """config/bridge.yaml (or ~config), overridden by private params and TERRY_TOKEN."""
+    """config/bridge.yaml (or ~config), overridden by private params; the token from
+    TERRY_TOKEN or token_file, never from a ROS parameter (anyone who reaches the master reads
+    those)."""
+    if rospy.has_param("~token"):
+        raise ConfigError(
+            "the token must not be a ROS parameter (anyone on the network could read it): "
+            "pass it in TERRY_TOKEN or in a private file named by ~token_file"
+        )
     path = rospy.get_param("~config", str(package_file("config", "bridge.yaml")))
     with open(path) as file:
         values = yaml.safe_load(file) or {}
     for name in BridgeConfig.__dataclass_fields__:
-        if rospy.has_param(f"~{name}"):
+        if name != "token" and rospy.has_param(f"~{name}"):
             values[name] = rospy.get_param(f"~{name}")
-    if not values.get("token"):
-        values["token"] = os.environ.get("TERRY_TOKEN", "")
-    values["token"] = str(values.get("token") or "")
+    token = os.environ.get("TERRY_TOKEN", "")
+    if not token and values.get("token_file"):
+        with open(values["token_file"]) as file:
+            token = file.read().strip()
+    values["token"] = str(token or values.get("token") or "")
     return BridgeConfig.from_dict(values)
 
 

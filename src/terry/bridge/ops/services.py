@@ -1,5 +1,10 @@
 """Service ops of one client: call_service (ROS services and rosapi), and the services a client
-offers (advertise_service, service_response, unadvertise_service)."""
+offers (advertise_service, service_response, unadvertise_service).
+
+A client's calls run on its own executor (terry.bridge.server gives each client one), at most
+max_pending_service_calls at a time, each bounded by its `timeout`: a client waiting on slow
+services waits alone. A client offers only names in client_services_glob that no node provides.
+"""
 
 from __future__ import annotations
 
@@ -72,6 +77,12 @@ class Services:
         service = op["service"]
         if service in self.offered:
             return
+        if not self.config.client_may_offer(service):
+            raise BridgeError(f"clients may not offer {service} (client_services_glob)")
+        if len(self.offered) >= self.config.max_services_per_client:
+            raise BridgeError("too many services offered by one client")
+        if self.ros.service_exists(service):
+            raise BridgeError(f"{service} is already provided by another node or client")
         self.ros.advertise_service(self.session, service, op["type"], self._handler(service))
         self.offered.add(service)
 

@@ -1,10 +1,14 @@
-"""Topic ops of one client: publish, advertise, unadvertise, subscribe, unsubscribe."""
+"""Topic ops of one client: publish, advertise, unadvertise, subscribe, unsubscribe.
+
+A topic's type is the graph's: the one in Terry's declared table (config terry_topics), else the
+one the master knows; a client that names another type is refused, and nothing changes.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from terry.bridge.convert import from_json
+from terry.bridge.convert import from_json, ros_type_name
 from terry.bridge.protocol import (
     COUNT,
     FLAG,
@@ -52,11 +56,20 @@ class Topics:
         self.subscriptions: dict[str, dict[Any, tuple[int, int, int]]] = {}
         self.fragment_size: dict[str, int] = {}
 
+    def graph_type(self, topic: str) -> str | None:
+        """The type `topic` must have: Terry's declared one, else the master's (None: free)."""
+        return self.session.config.terry_topics.get(topic) or self.ros.topic_type(topic)
+
+    def _check_type(self, topic: str, type_name: str) -> None:
+        expected = self.graph_type(topic)
+        if expected and ros_type_name(expected) != ros_type_name(type_name):
+            raise BridgeError(f"{topic} is {expected} in the ROS graph, not {type_name}")
+
     def publish(self, op: dict) -> None:
         topic = op["topic"]
         cls = self.advertised.get(topic)
         if cls is None:
-            type_name = self.ros.topic_type(topic)
+            type_name = self.graph_type(topic)
             if type_name is None:
                 raise BridgeError(f"publish to {topic}: advertise it first (type unknown)")
             self.advertise({"topic": topic, "type": type_name})
@@ -69,6 +82,9 @@ class Topics:
             if self.advertised[topic]._type != type_name.replace("/msg/", "/"):
                 raise BridgeError(f"{topic} is already advertised with another type")
             return
+        if len(self.advertised) >= self.session.config.max_publishers_per_client:
+            raise BridgeError("too many advertised topics for one client")
+        self._check_type(topic, type_name)
         queue_size = min(op.get("queue_size", 100), 1000) or 100
         self.advertised[topic] = self.ros.advertise(
             self.session, topic, type_name, op.get("latch", False), queue_size
@@ -79,12 +95,14 @@ class Topics:
             self.ros.unadvertise(self.session, op["topic"])
 
     def subscribe(self, op: dict) -> None:
-        topic = op["topic"]
+        topic, type_name = op["topic"], op.get("type")
+        if type_name:
+            self._check_type(topic, type_name)
         subs = self.subscriptions.get(topic)
         if subs is None:
             if len(self.subscriptions) >= self.session.config.max_subscriptions_per_client:
                 raise BridgeError("too many subscriptions for one client")
-            self.ros.subscribe(topic, op.get("type"))  # validates the type first
+            self.ros.subscribe(topic, type_name or self.session.config.terry_topics.get(topic))
             subs = self.subscriptions[topic] = {}
         subs[op["id"]] = (
             op.get("throttle_rate", 0),
