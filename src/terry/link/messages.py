@@ -9,7 +9,7 @@ unknown types and wrong lengths.
 from __future__ import annotations
 
 import struct
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 from terry.link.codec import Frame
@@ -49,17 +49,20 @@ class Message:
     def size(cls) -> int:
         return struct.calcsize(cls.FORMAT)
 
+    def _values(self) -> tuple[int, ...]:
+        return tuple(getattr(self, field.name) for field in fields(self))  # type: ignore[arg-type]
+
     def __post_init__(self) -> None:
-        fields = astuple(self)  # type: ignore[call-overload]
-        if not all(type(value) is int for value in fields):
+        values = self._values()
+        if not all(type(value) is int for value in values):
             raise ValueError(f"{self!r}: every field must be an int")
         try:
-            struct.pack(self.FORMAT, *fields)
+            struct.pack(self.FORMAT, *values)
         except struct.error as error:
             raise ValueError(f"{self!r} does not fit on the wire: {error}") from None
 
     def pack(self) -> bytes:
-        return struct.pack(self.FORMAT, *astuple(self))  # type: ignore[call-overload]
+        return struct.pack(self.FORMAT, *self._values())
 
     @classmethod
     def unpack(cls, payload: bytes) -> Message:

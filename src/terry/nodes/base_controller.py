@@ -4,7 +4,8 @@ serial link, wheel encoder counts back, /odom and tf odom -> base_footprint out.
 Subscribes: cmd_vel (geometry_msgs/Twist), estop/state (std_msgs/Bool, latched, from the estop
 node in launch/safety.launch), scan (the Kinect).
 Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint,
-diagnostics (the base board link's health, 1 Hz).
+diagnostics (the base board link's health, 1 Hz). All three at ~rate (50 Hz) while the base moves
+or is commanded, at ~rest_rate (10 Hz) while it stands still.
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
 spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
@@ -29,6 +30,7 @@ from terry.base.guard import GuardSettings, forward_speed_limit
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
+from terry.sensors.pacing import Pacer
 
 PUBLISHES = ("odom", "joint_states", "diagnostics")
 SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan")
@@ -82,6 +84,7 @@ class BaseController:
         self._estop_timer = rospy.Timer(rospy.Duration(0.2), guarded(self._check_estop))
         if self.guard is not None:
             rospy.Subscriber(scan, LaserScan, guarded(self._on_scan), queue_size=1)
+        self.pacer = Pacer(rospy.get_param("~rest_rate", 10.0))
         rate = rospy.get_param("~rate", 50.0)
         self._timer = rospy.Timer(rospy.Duration(1.0 / rate), guarded(self._tick))
         self.board.start()
@@ -145,6 +148,11 @@ class BaseController:
         now = rospy.get_time()
         self.governor.forward_cap = self._forward_cap(now)
         linear, angular = self.governor.update(now)
+        o = self.odometry
+        turning = o is not None and (o.linear != 0.0 or o.angular != 0.0)
+        moving = linear != 0.0 or angular != 0.0 or turning or not self.governor.timed_out(now)
+        if not self.pacer.due(now, moving):
+            return
         self.board.command(*self.geometry.wheel_speeds(linear, angular))
         counts = self.board.encoders()
         if counts is None:

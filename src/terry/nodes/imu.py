@@ -25,6 +25,12 @@ def diagonal(values: tuple[float, float, float]) -> list[float]:
     return [values[i] if i == j else 0.0 for i in range(3) for j in range(3)]
 
 
+ACCEL_COVARIANCE = diagonal((ACCEL_VARIANCE,) * 3)
+GYRO_COVARIANCE = diagonal((GYRO_VARIANCE,) * 3)
+ORIENTATION_COVARIANCE = diagonal(ORIENTATION_VARIANCE)
+NO_ORIENTATION = [-1.0] + [0.0] * 8  # covariance[0] = -1: no orientation in the raw message
+
+
 class ImuNode:
     def __init__(self) -> None:
         settings = ImuSettings(
@@ -70,13 +76,13 @@ class ImuNode:
         msg.header.frame_id = self.frame_id
         msg.linear_acceleration = Vector3(*reading.accel)
         msg.angular_velocity = Vector3(*gyro)
-        msg.linear_acceleration_covariance = diagonal((ACCEL_VARIANCE,) * 3)
-        msg.angular_velocity_covariance = diagonal((GYRO_VARIANCE,) * 3)
-        msg.orientation_covariance[0] = -1.0  # no orientation in the raw message
+        msg.linear_acceleration_covariance = ACCEL_COVARIANCE
+        msg.angular_velocity_covariance = GYRO_COVARIANCE
+        msg.orientation_covariance = NO_ORIENTATION
         self.raw_pub.publish(msg)
         w, x, y, z = self.filter.update(gyro, reading.accel, dt)
         msg.orientation = Quaternion(x, y, z, w)
-        msg.orientation_covariance = diagonal(ORIENTATION_VARIANCE)
+        msg.orientation_covariance = ORIENTATION_COVARIANCE
         self.data_pub.publish(msg)
 
     def _adjust_status(self, status: DiagnosticStatus) -> None:

@@ -1,13 +1,13 @@
 """The pan/tilt unit's node: /pan/command, /pan/velocity, /tilt/command and /estop/state in, to the
 pan/tilt firmware over the serial link; pan_joint and tilt_joint on /joint_states out, one message
-per state the board reports (50 Hz, so robot_state_publisher turns the Kinect's frames), and the
-link's health on /diagnostics.
+per state the board reports (50 Hz, so robot_state_publisher turns the Kinect's frames) while the
+unit moves and ~rest_rate (10 Hz) while it is still, and the link's health on /diagnostics.
 
 Params: ~port (required: a name or /dev/serial/by-id path; launch/pan_tilt.launch passes it),
-~baud. The link resends the latest command whenever the host has been silent for 100 ms. Joint
-limits come from urdf/terry.urdf. Bad commands are logged with the reason and move nothing;
-nothing moves until the e-stop state has been heard from the estop node (launch/safety.launch),
-and the unit stops when that state says engaged or falls silent.
+~baud, ~rest_rate (Hz). The link resends the latest command whenever the host has been silent
+for 100 ms. Joint limits come from urdf/terry.urdf. Bad commands are logged with the reason and
+move nothing; nothing moves until the e-stop state has been heard from the estop node
+(launch/safety.launch), and the unit stops when that state says engaged or falls silent.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from terry.link import messages as m
 from terry.model import load_robot
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
+from terry.sensors.pacing import Pacer
 from terry.sensors.pan_tilt import PanTiltLimits, PanTiltReading, PanTiltUnit
 
 JOINTS = ("pan_joint", "tilt_joint")
@@ -33,6 +34,7 @@ class PanTiltNode:
         limits = PanTiltLimits(tilt.lower, tilt.upper, pan.velocity)
         self.report = BoardReport("pan/tilt board", self._adjust_status)
         self.joint_pub = rospy.Publisher("joint_states", JointState, queue_size=10)
+        self.pacer = Pacer(rospy.get_param("~rest_rate", 10.0))
         self.unit = PanTiltUnit(
             rospy.get_param("~port"),
             rospy.get_param("~baud", 115200),
@@ -73,8 +75,12 @@ class PanTiltNode:
             self.unit.set_stopped(change.stopped, change.reason)
 
     def _publish_joints(self, reading: PanTiltReading) -> None:
+        stamp = rospy.Time.now()
+        moving = reading.pan_velocity != 0.0
+        if not self.pacer.due(stamp.to_sec(), moving, (reading.pan, reading.tilt)):
+            return
         msg = JointState()
-        msg.header.stamp = rospy.Time.now()
+        msg.header.stamp = stamp
         msg.name = list(JOINTS)
         msg.position = [reading.pan, reading.tilt]
         msg.velocity = [reading.pan_velocity, 0.0]
