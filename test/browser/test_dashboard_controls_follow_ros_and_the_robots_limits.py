@@ -1,13 +1,20 @@
 """Every pan/tilt control moves the robot exactly as far as the URDF allows (judged on
 /joint_states), the page's controls follow what ROS says whoever changed it (radar mode and
-speed, the smoothing switch, the e-stop), and the arrow keys drive after a slider was used."""
+speed, the smoothing switch, the e-stop), the arrow keys drive after a slider was used, a
+gamepad drives only with its dead-man button held, and a board that stops answering turns its
+panel visibly stale."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 import time
+import xmlrpc.client
 
 import pytest
+import rosgraph
 from fixtures.harness import wait_for
 from geometry_msgs.msg import Twist
 from sensor_msgs.msg import JointState
@@ -141,3 +148,58 @@ def test_arrow_keys_drive_after_a_slider_was_used(rospy_node, page):
     finally:
         page.keyboard.up("ArrowUp")
         sub.unregister()
+
+
+def test_gamepad_drives_only_while_the_dead_man_is_held(rospy_node, page):
+    """A standard-mapping gamepad (the Gamepad API's objects, scripted: the stick fully
+    forward): nothing while the shoulder button is up; the slider's speed, within the base
+    controller's ~max_linear, while it is held; zero the moment it is let go."""
+    forward: list[float] = []
+    sub = rospy_node.Subscriber("/cmd_vel", Twist, lambda m: forward.append(m.linear.x))
+    try:
+        wait_for(lambda: sub.get_num_connections() > 0, 20, "the page's /cmd_vel publisher")
+        page.wait_for_function("!document.getElementById('base-max').disabled")
+        page.evaluate(
+            """() => { window.pad = { connected: true, axes: [0, -1, 0, 0],
+                buttons: Array.from({ length: 17 }, () => ({ pressed: false, value: 0 })) };
+              navigator.getGamepads = () => [window.pad]; }"""
+        )
+        page.wait_for_timeout(600)
+        assert not any(forward), "the gamepad drove without the dead-man button"
+        page.evaluate("window.pad.buttons[4] = { pressed: true, value: 1 }")
+        wait_for(lambda: any(v > 0 for v in forward), 10, "/cmd_vel from the gamepad")
+        speed = float(page.input_value("#base-max"))
+        assert max(forward) == pytest.approx(speed)
+        assert speed <= rospy_node.get_param("/base_controller/max_linear")
+        page.evaluate("window.pad.buttons[4] = { pressed: false, value: 0 }")
+        wait_for(lambda: forward[-1] == 0.0, 10, "/cmd_vel zero when the dead-man is let go")
+        count = len(forward)
+        page.wait_for_timeout(600)
+        assert not any(forward[count:]), "it drove again without the dead-man button"
+    finally:
+        sub.unregister()
+
+
+def board_processes(node: str) -> list[int]:
+    """The simulated board's node and its children (the firmware's host build)."""
+    uri = rosgraph.Master("/dashboard_test").lookupNode(node)
+    code, _, pid = xmlrpc.client.ServerProxy(uri).getPid("/dashboard_test")
+    assert code == 1
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [pid, *map(int, children.split())]
+
+
+def test_a_board_that_stops_answering_turns_its_panel_stale(page):
+    page.wait_for_selector("#diag tr[data-name='pan/tilt board'].level0", timeout=20_000)
+    assert "stale" not in page.get_attribute("#pantilt-panel", "class")
+    pids = board_processes("/sim_pan_tilt")
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)  # the board hangs: no more replies
+    try:
+        page.wait_for_selector("#pantilt-panel.stale", timeout=20_000)
+        assert page.locator("#diag tr[data-name='pan/tilt board'].level2").count() == 1
+        assert "stale" not in page.get_attribute("#arm-panel", "class")
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    page.wait_for_selector("#pantilt-panel:not(.stale)", timeout=30_000)
