@@ -1,13 +1,14 @@
 """Values from ROS show up on the page: joint angles, odometry, the simulated Kinect's scan
 (unusable ranges left out) and the simulated IMU's attitude from the simulated robot, and
-/rosout lines with their level."""
+/rosout lines with their level, and the Kinect's depth image when asked for."""
 
 from __future__ import annotations
 
 import math
+import struct
 
 from fixtures.harness import wait_for
-from sensor_msgs.msg import Imu, LaserScan
+from sensor_msgs.msg import Image, Imu, LaserScan
 
 
 def usable_ranges(scan: LaserScan) -> int:
@@ -52,3 +53,32 @@ def test_joint_states_odometry_scan_imu_and_log_appear(rospy_node, page):
     wait_for(logged, 15, "the /rosout warning on the page", interval=0.5)
     page.select_option("#log-level", "8")  # errors only: the warning is hidden
     assert not page.locator("#log li.l4", has_text=text).first.is_visible()
+
+
+def test_camera_view_shows_the_depth_image_when_ticked(rospy_node, page):
+    """A 16UC1 depth image as the Kinect driver publishes it: near is bright, no reading dark."""
+    width, height = 64, 48
+    row = [1000] * (width // 2) + [0] * (width // 2)  # left half 1 m away, right half no reading
+    image = Image(height=height, width=width, encoding="16UC1", is_bigendian=0, step=2 * width)
+    image.data = struct.pack(f"<{width * height}H", *(row * height))
+    image.header.frame_id = "camera_depth_optical_frame"
+    pub = rospy_node.Publisher("/camera/depth/image_raw", Image, queue_size=1)
+    try:
+        page.check("#camera-on")
+
+        def shown() -> bool:
+            image.header.stamp = rospy_node.Time.now()
+            pub.publish(image)
+            return page.get_attribute("#camera", "data-frames") is not None
+
+        wait_for(shown, 20, "the depth image on the page", interval=0.3)
+        assert page.text_content("#camera-info").startswith(f"depth {width}×{height}")
+        near, none = page.evaluate(
+            """() => { const g = document.getElementById('camera').getContext('2d');
+            const at = ([x, y]) => Array.from(g.getImageData(x, y, 1, 1).data);
+            return [[5, 20], [50, 20]].map(at); }"""
+        )
+        assert near == [204, 204, 204, 255] and none == [60, 0, 0, 255]
+    finally:
+        page.uncheck("#camera-on")
+        pub.unregister()

@@ -71,6 +71,12 @@ export class Connection extends EventTarget {
     return sub;
   }
 
+  /** Stop a subscription made by subscribe(). */
+  unsubscribe(sub) {
+    this.subs = this.subs.filter((s) => s !== sub);
+    sub.topic?.unsubscribe();
+  }
+
   /** Advertise at once, so subscribers are connected before the first message (e-stop). */
   advertise(name, pub) {
     pub.topic = new ROSLIB.Topic({

@@ -5,6 +5,7 @@
 import { Connection } from "./connection.js";
 import { setupArm } from "./arm.js";
 import { setupBase } from "./base.js";
+import { setupCamera } from "./camera.js";
 import { setupDiagnostics } from "./diagnostics.js";
 import { setupLog } from "./log.js";
 import { setupMap } from "./map.js";
@@ -52,6 +53,7 @@ async function start() {
   setupBase(conn);
   setupMap(conn);
   setupSensors(conn);
+  setupCamera(conn);
   const linkPanels = setupDiagnostics(conn);
   setupLog(conn);
   const stale = document.getElementById("stale");
