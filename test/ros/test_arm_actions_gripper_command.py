@@ -8,6 +8,7 @@ import pytest
 from actionlib_msgs.msg import GoalStatus
 from control_msgs.msg import GripperCommand, GripperCommandGoal
 from fixtures.arm_actions import CHANNELS, POSES, action_rig, pulse  # noqa: F401
+from fixtures.harness import wait_for
 
 
 def command(position: float, max_effort: float = 0.0) -> GripperCommandGoal:
@@ -21,7 +22,7 @@ def test_claw_opens_and_closes_to_the_position_asked(rig, position):
     assert state == GoalStatus.SUCCEEDED
     assert result.reached_goal and not result.stalled
     assert result.position == pytest.approx(position, abs=0.03)
-    assert rig.at({"arm_claw": position}), rig.joints()
+    wait_for(lambda: rig.at({"arm_claw": position}, 0.01), 5, f"the claw at {position}")
 
 
 @pytest.mark.parametrize("max_effort", [0.1, 0.0])

@@ -32,6 +32,7 @@ from terry.paths import package_file
 if TYPE_CHECKING:
     from terry.nodes.arm_controller import ArmController
 
+START_SETTLE = 1.0  # s: /joint_states reach a freshly connected shim well within this
 TERMINAL = {GoalStatus.SUCCEEDED, GoalStatus.ABORTED, GoalStatus.PREEMPTED, GoalStatus.REJECTED,
             GoalStatus.RECALLED, GoalStatus.LOST}  # fmt: skip
 
@@ -98,6 +99,11 @@ class PoseServices:
         client (arm_ik, the dashboard) has commanded the arm by then."""
         while not rospy.is_shutdown() and (self.controller.stopped() or not self._measured()):
             rospy.sleep(0.1)
+        # the shim plans from the /joint_states it has heard (from 0 for joints it has not): let
+        # it connect and hear them before the first command
+        while not rospy.is_shutdown() and not self.controller.output.get_num_connections():
+            rospy.sleep(0.1)
+        rospy.sleep(START_SETTLE)
         if caller := self.controller.taker(0.0):
             rospy.loginfo("start: %s commanded the arm first; not going to rest", caller)
         elif not rospy.is_shutdown():
