@@ -16,10 +16,27 @@ from collections.abc import Callable
 
 from terry.link import messages as m
 from terry.link.transport import Link, describe
+from terry.model import DriveGeometry
 
 log = logging.getLogger("terry.base.board")
 REPLY_TIMEOUT = 0.025  # s encoders() waits for a report newer than the last one it returned
 MAX_WHEEL_SPEED = 32.0  # rad/s: the int16 milliradian range of WheelVelocity
+
+
+def twist_refusal(geometry: DriveGeometry, twist: tuple[float, ...]) -> str | None:
+    """Why a /cmd_vel twist (linear x y z, angular x y z) is refused, or None: every field must be
+    finite, and the wheel speeds it asks for must fit on the wire (MAX_WHEEL_SPEED). Requests
+    within that but beyond the base's limits are clamped by the governor, not refused."""
+    if not all(math.isfinite(value) for value in twist):
+        return f"refused cmd_vel {twist}: not every field is a finite number; nothing moves"
+    wheels = geometry.wheel_speeds(twist[0], twist[5])
+    if max(abs(w) for w in wheels) > MAX_WHEEL_SPEED:
+        return (
+            f"refused cmd_vel ({twist[0]:.3g} m/s, {twist[5]:.3g} rad/s): the wheel speeds it "
+            f"asks for exceed what the base board's link carries ({MAX_WHEEL_SPEED} rad/s); "
+            "nothing moves"
+        )
+    return None
 
 
 class BaseBoard:

@@ -24,7 +24,7 @@ from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
 from std_msgs.msg import Bool
 
-from terry.base.board import BaseBoard
+from terry.base.board import BaseBoard, twist_refusal
 from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.base.guard import GuardSettings, forward_speed_limit
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
@@ -98,7 +98,9 @@ class BaseController:
         if self.estop.stopped(now):
             rospy.logerr_throttle(2, f"base: /cmd_vel refused: {self.estop.reason(now)}")
             return
-        reason = self.governor.command(msg.linear.x, msg.angular.z, now)
+        (lx, ly, lz), (ax, ay, az) = ((v.x, v.y, v.z) for v in (msg.linear, msg.angular))
+        reason = twist_refusal(self.geometry, (lx, ly, lz, ax, ay, az))
+        reason = reason or self.governor.command(lx, az, now)
         if reason:
             rospy.logerr_throttle(2, f"base: {reason}")
 
