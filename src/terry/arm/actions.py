@@ -29,6 +29,8 @@ from terry.arm.motion import TrajectoryPlayer, TrajectoryPoint
 from terry.arm.smoothing import Command, Plan, Smoother
 from terry.model import JointSpec
 
+ARM_ACTION = "/arm_controller/follow_joint_trajectory"  # MoveIt: controller name + action_ns
+GRIPPER_ACTION = "/gripper_controller/gripper_cmd"
 SUCCESSFUL = 0  # control_msgs/FollowJointTrajectoryResult's codes
 INVALID_GOAL = -1
 INVALID_JOINTS = -2

@@ -35,6 +35,8 @@ from std_msgs.msg import Bool
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
 from terry.arm.actions import (
+    ARM_ACTION,
+    GRIPPER_ACTION,
     PATH_TOLERANCE_VIOLATED,
     ClawMonitor,
     Goal,
@@ -52,8 +54,6 @@ from terry.model import ARM_JOINTS, load_robot
 from terry.nodes.arm_pose_services import PoseServices
 from terry.safety.estop import STATE_TOPIC, EstopWatch
 
-ARM_ACTION = "/arm_controller/follow_joint_trajectory"
-GRIPPER_ACTION = "/gripper_controller/gripper_cmd"
 CLAW = "arm_claw"
 SHIM = "/smooth_shim/"
 
