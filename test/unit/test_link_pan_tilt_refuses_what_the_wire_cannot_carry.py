@@ -15,7 +15,7 @@ from terry.link import messages as m
 from terry.model import load_robot
 from terry.sensors.pan_tilt import PanTiltLimits, PanTiltUnit
 
-BAD = (math.nan, math.inf, -math.inf, 1e300, -1e300, 1e12)
+BAD = (math.nan, math.inf, -math.inf, 1e300, -1e300, 1e12, 1.7e308, -1e303)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ class PanTiltUnit:
     def pan_at(self, speed: float) -> str | None:
         if math.isfinite(speed) and abs(speed) > self.limits.pan_speed:
             return (
-                f"pan speed {speed:.3f} rad/s exceeds the pan joint's limit "
+                f"pan speed {speed:.3g} rad/s exceeds the pan joint's limit "
                 f"{self.limits.pan_speed:.3f} rad/s (urdf/terry.urdf); nothing moves"
             )
         return self._set(MODE_VELOCITY, speed, None, "pan speed", "rad/s")
@@ -95,7 +95,7 @@ class PanTiltUnit:
     def tilt_to(self, angle: float) -> str | None:
         if math.isfinite(angle) and not self.limits.tilt_lower <= angle <= self.limits.tilt_upper:
             return (
-                f"tilt {angle:.3f} rad is outside the tilt joint's limits "
+                f"tilt {angle:.3g} rad is outside the tilt joint's limits "
                 f"[{self.limits.tilt_lower}, {self.limits.tilt_upper}] rad; nothing moves"
             )
         return self._set(None, None, angle, "tilt angle", "rad")
@@ -130,8 +130,8 @@ class PanTiltUnit:
             tilt = self._tilt if tilt is None else tilt
             try:
                 command = m.PanTiltCommand(mode, round(pan * URAD), round(tilt * MRAD))
-            except ValueError:
-                return f"{what} {value} {unit} cannot be represented on the wire; nothing moves"
+            except (ValueError, OverflowError):  # OverflowError: round() of a product beyond 1e308
+                return f"{what} {value:.6g} {unit} cannot be represented on the wire; nothing moves"
             self._command, self._tilt = command, tilt
         self.link.send(command)
         return None
