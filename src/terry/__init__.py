@@ -10,13 +10,18 @@ In the order a user meets them:
 
 - `terry.model`: the robot model, read from urdf/terry.urdf, the one source of geometry, joint
   limits, joint names, wheel geometry and the base's footprint. `terry.paths` finds package files.
+- `terry.safety`: `estop`, the e-stop as a state: `EstopState` (the one owner's who/why/since)
+  -> node `estop` (/estop in; /estop/state, /estop/status out); `EstopWatch` (an actuator is
+  stopped until it has heard a recent release), used by every actuator node.
 - `terry.arm`: the arm. `kinematics` (closed-form IK/FK with the gripper held level, explicit
-  result codes, numpy batch) -> node `arm_ik` (/arm/xyzc, /arm/target in; a JointTrajectory
-  out); `smoothing` (sinusoidal re-timing, splicing from position and velocity) -> node
-  `smooth_shim`; `joint_input` (one wording for every refused joint name or value); the servo
-  controller: `maestro` (the Pololu Maestro's bytes), `calibration` (angle <-> pulse, the one
-  choke point for limits), `motion` (trajectory execution), `bus` (pyserial, surviving unplug)
-  -> node `servo_driver`.
+  result codes, numpy batch), `targets` (checked targets -> joints and the IK status) -> node
+  `arm_ik` (/arm/xyzc, /arm/target in; a JointTrajectory out); `smoothing` (sinusoidal
+  re-timing, splicing from position and velocity), `stream` (the shim's state: on/off, the
+  streamed plan, the e-stop) -> node `smooth_shim`; `joint_input` (one wording for every refused
+  joint name or value); the servo controller: `maestro` (the Pololu Maestro's bytes),
+  `calibration` (angle <-> pulse, the one choke point for limits), `motion` (trajectory
+  execution), `bus` (pyserial, surviving unplug), `controller` (e-stop, relax, reconnect,
+  velocity estimate) -> node `servo_driver`.
 - `terry.link`: the Arduino boards' serial link: `codec` (COBS + CRC-16 frames), `messages`
   (one class per wire message), `transport` (handshake, acks, reconnecting link);
   docs/serial-protocol.md.
