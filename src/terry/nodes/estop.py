@@ -47,7 +47,6 @@ class EstopNode:
         rospy.Subscriber(COMMAND_TOPIC, Bool, self.on_request, queue_size=10)
         rospy.Service("/estop/engage", Trigger, lambda r: self.on_service(r, True))
         rospy.Service("/estop/release", Trigger, lambda r: self.on_service(r, False))
-        rospy.Timer(rospy.Duration(REPUBLISH_PERIOD), self.republish)
 
     @staticmethod
     def _latched_publishers_before_now() -> set[str]:
@@ -78,7 +77,7 @@ class EstopNode:
             rospy.set_param("~record", self.state.record())
             self._publish(changed=True)
 
-    def republish(self, _event=None) -> None:
+    def republish(self) -> None:
         with self._lock:  # never a stale state after a fresh one
             self._publish(changed=False)
 
@@ -106,5 +105,11 @@ class EstopNode:
 
 def main() -> None:
     rospy.init_node("estop")
-    EstopNode()
-    rospy.spin()
+    node = EstopNode()
+    rate = rospy.Rate(1.0 / REPUBLISH_PERIOD)
+    while not rospy.is_shutdown():  # in the main thread: if this fails, the node exits (respawn)
+        node.republish()
+        try:
+            rate.sleep()
+        except rospy.ROSInterruptException:
+            break
