@@ -62,6 +62,7 @@ class NavRobot:
     launch: Process
     truth: Recorder
     buffer: object
+    client: object = None  # actionlib.SimpleActionClient of move_base
 
     def true_pose(self) -> Pose2D:
         return pose_of(self.truth.snapshot()[-1])

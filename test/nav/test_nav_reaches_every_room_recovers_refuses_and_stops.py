@@ -25,7 +25,7 @@ ROOMS = {
     "hallway": (6.0, 2.3, math.pi),
     "bathroom": (3.9, 3.8, math.pi / 2),
     "bedroom": (0.0, 2.5, math.pi),
-    "living room": (0.5, -0.6, -math.pi / 2),
+    "living room": (-0.5, -0.5, -math.pi / 2),
 }
 GOAL_TIME = 240  # s for one room to the next, on a loaded two-core machine
 
