@@ -109,6 +109,7 @@ def node(moves: int) -> None:
             import rospy
             from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
+            group.start("rosrun", "terry", "estop")  # the shim moves nothing without it
             group.start("rosrun", "terry", "smooth_shim")
             rospy.init_node("bench_shim", disable_signals=True)
             arrivals: list[float] = []
