@@ -3,6 +3,8 @@
 // planned path and the goal. A click or tap sends a move_base goal there (drag to set the
 // heading); "cancel" cancels it; "set pose" makes the next click an /initialpose for amcl. The
 // goal's state comes from move_base's action status and result.
+import { onScreen, whenShown } from "./visible.js";
+
 const $ = (id) => document.getElementById(id);
 const STATES = ["pending", "active", "cancelled", "reached", "aborted", "rejected", "cancelling", "recalling", "recalled", "lost"];
 const DRAG_PX = 12; // shorter drags keep the heading from the robot to the goal
@@ -64,7 +66,14 @@ export function setupMap(conn) {
     g.moveTo(size, 0); g.lineTo(-size * 0.6, size * 0.6); g.lineTo(-size * 0.6, -size * 0.6); g.fill(); g.restore();
   }
 
-  function draw() {
+  let frame = 0;
+  function draw() { // at most once per animation frame, and only while the map is on screen
+    if (!frame && onScreen("map-panel")) frame = requestAnimationFrame(paint);
+  }
+  whenShown("map-panel", () => paint());
+
+  function paint() {
+    frame = 0;
     const g = canvas.getContext("2d");
     g.clearRect(0, 0, canvas.width, canvas.height);
     if (!map) { g.fillStyle = "#8a93a0"; g.fillText("waiting for /map", 10, 20); return; }
@@ -91,7 +100,6 @@ export function setupMap(conn) {
     if (pose) {
       const [px, py] = toScreen(v, pose.x, pose.y);
       arrow(g, px, py, pose.yaw, "#58a6ff", 12);
-      canvas.dataset.robot = `${pose.x.toFixed(3)} ${pose.y.toFixed(3)} ${pose.yaw.toFixed(3)}`;
     }
     if (press?.to) {
       g.strokeStyle = settingPose ? "#58a6ff" : "#d29922"; g.lineWidth = 2; g.beginPath();
@@ -101,7 +109,7 @@ export function setupMap(conn) {
 
   function fit() { // canvas pixels follow its size on the page (desktop or phone)
     const w = Math.round(canvas.clientWidth * devicePixelRatio);
-    if (w > 0 && w !== canvas.width) { canvas.width = w; canvas.height = Math.round(w * 0.75); draw(); }
+    if (w > 0 && w !== canvas.width) { canvas.width = w; canvas.height = Math.round(w * 0.75); paint(); }
   }
   new ResizeObserver(fit).observe(canvas);
 
@@ -169,7 +177,10 @@ export function setupMap(conn) {
   conn.subscribe("/tf_static", "tf2_msgs/TFMessage", takeTf, { stale: false });
   conn.subscribe("/tf", "tf2_msgs/TFMessage", takeTf, { throttle: 50, stale: false });
   conn.subscribe("/odom", "nav_msgs/Odometry", (m) => {
-    const p = m.pose.pose; odom = { x: p.position.x, y: p.position.y, yaw: yawOf(p.orientation) }; draw();
+    const p = m.pose.pose; odom = { x: p.position.x, y: p.position.y, yaw: yawOf(p.orientation) };
+    const pose = robot();
+    if (pose) canvas.dataset.robot = `${pose.x.toFixed(3)} ${pose.y.toFixed(3)} ${pose.yaw.toFixed(3)}`;
+    draw();
   }, { throttle: 200, panel: "map-panel" });
   conn.subscribe("/amcl_pose", "geometry_msgs/PoseWithCovarianceStamped", (m) => {
     const p = m.pose.pose; amcl = { x: p.position.x, y: p.position.y, yaw: yawOf(p.orientation) };
@@ -196,5 +207,5 @@ export function setupMap(conn) {
     status.textContent = `goal ${status.dataset.state}${m.status.text ? `: ${m.status.text}` : ""}`;
     goal = null; path = []; draw();
   }, { stale: false });
-  fit(); draw();
+  fit(); paint();
 }

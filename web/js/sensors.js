@@ -1,6 +1,9 @@
 // Sensors: the laser scan around the robot, the IMU's attitude and live plots of its
-// acceleration and angular rate.
+// acceleration and angular rate (drawn once per frame at most, and only while on screen).
+import { onScreen, whenShown } from "./visible.js";
+
 const $ = (id) => document.getElementById(id);
+const PANEL = "sensor-panel";
 const HISTORY = 200;
 
 class Plot {
@@ -45,6 +48,8 @@ function drawAttitude(canvas, roll, pitch) {
   g.strokeStyle = "#fff"; g.lineWidth = 2; g.beginPath(); g.moveTo(c - 30, c); g.lineTo(c + 30, c); g.stroke();
 }
 
+const usable = (scan, r) => r !== null && r >= scan.range_min && r <= scan.range_max; // not NaN, inf
+
 function drawScan(canvas, scan) {
   const g = canvas.getContext("2d"), c = canvas.width / 2;
   const range = Math.min(scan.range_max || 5, 5), k = c / range;
@@ -52,31 +57,39 @@ function drawScan(canvas, scan) {
   g.strokeStyle = "#333";
   for (let m = 1; m <= range; m++) { g.beginPath(); g.arc(c, c, m * k, 0, 2 * Math.PI); g.stroke(); }
   g.fillStyle = "#58a6ff";
-  let drawn = 0;
   scan.ranges.forEach((r, i) => {
-    if (r === null || !(r >= scan.range_min && r <= scan.range_max)) return; // NaN, inf: null
-    drawn += 1;
+    if (!usable(scan, r)) return;
     const a = scan.angle_min + i * scan.angle_increment;
     g.fillRect(c - Math.sin(a) * r * k - 1, c - Math.cos(a) * r * k - 1, 3, 3);
   });
   g.fillStyle = "#e6e6e6"; g.beginPath(); g.moveTo(c, c - 8); g.lineTo(c - 6, c + 6); g.lineTo(c + 6, c + 6); g.fill();
-  return drawn;
 }
 
 export function setupSensors(conn) {
   const acc = new Plot($("plot-acc"), "acceleration m/s²", 20);
   const gyro = new Plot($("plot-gyro"), "angular rate rad/s", 5);
+  let attitude = [0, 0], scan = null, frame = 0;
+  const draw = () => {
+    frame = 0;
+    drawAttitude($("attitude"), ...attitude);
+    acc.draw(); gyro.draw();
+    if (scan) drawScan($("scan"), scan);
+  };
+  const soon = () => { if (!frame && onScreen(PANEL)) frame = requestAnimationFrame(draw); };
+  whenShown(PANEL, draw);
   conn.subscribe("/imu/data", "sensor_msgs/Imu", (m) => {
     const [roll, pitch, yaw] = rpy(m.orientation);
     const deg = (a) => (a * 180 / Math.PI).toFixed(1);
     $("rpy").textContent = `roll ${deg(roll)}° pitch ${deg(pitch)}° yaw ${deg(yaw)}°`;
-    drawAttitude($("attitude"), roll, pitch);
+    attitude = [roll, pitch];
     const a = m.linear_acceleration, w = m.angular_velocity;
     acc.push([a.x, a.y, a.z]); gyro.push([w.x, w.y, w.z]);
-    acc.draw(); gyro.draw();
-  }, { throttle: 50, panel: "sensor-panel" });
+    soon();
+  }, { throttle: 50, panel: PANEL });
   conn.subscribe("/scan", "sensor_msgs/LaserScan", (m) => {
-    $("scan").dataset.points = String(drawScan($("scan"), m));
-  }, { throttle: 200, panel: "sensor-panel" });
-  acc.draw(); gyro.draw();
+    scan = m;
+    $("scan").dataset.points = String(m.ranges.filter((r) => usable(m, r)).length);
+    soon();
+  }, { throttle: 200, panel: PANEL });
+  draw();
 }
