@@ -1,20 +1,67 @@
 """A simulated Maestro on a pseudo-terminal, for the servo driver to talk to in simulation.
 
 Params: ~link (the port path the driver opens), ~channels (6), ~servo_slew (how fast the
-simulated servos can turn, quarter-microseconds per 10 ms; 0: instantly).
+simulated servos can turn, quarter-microseconds per 10 ms; 0: instantly), ~start_pose (the pose
+in ~poses, config/arm_poses.yaml, that the servos hold from power-on, as a Maestro whose channels
+are set to "on startup: go to" it; "" for a factory board with every channel off; default rest),
+~calibration (config/servos.yaml). Fault injection: /sim/maestro/fault (sensor_msgs/JointState):
+per named joint, position puts an obstacle at that angle in the servo's way (NaN removes it) and
+velocity makes the servo that slow (rad/s; 0 restores ~servo_slew, NaN leaves it).
 """
 
 from __future__ import annotations
 
-import rospy
+import math
 
-from terry.sim.maestro_device import MaestroDevice, serve
+import rospy
+from sensor_msgs.msg import JointState
+
+from terry.arm.calibration import LimitError, ServoChannel, load_calibration
+from terry.arm.poses import load_poses
+from terry.model import load_robot
+from terry.paths import package_file
+from terry.sim.maestro_device import TICK, MaestroDevice, serve
 from terry.sim.pty import default_link
+
+
+def start_pulses(channels: dict[str, ServoChannel], count: int) -> list[int]:
+    pulses = [0] * count
+    name = rospy.get_param("~start_pose", "rest")
+    if name:
+        path = rospy.get_param("~poses", str(package_file("config", "arm_poses.yaml")))
+        pose = load_poses(path, {n: c.joint for n, c in channels.items()})[name]
+        for joint, angle in pose.items():
+            pulses[channels[joint].channel] = channels[joint].to_quarter_us(angle)
+    return pulses
 
 
 def main() -> None:
     rospy.init_node("sim_maestro")
     link = rospy.get_param("~link", default_link("maestro"))
-    device = MaestroDevice(rospy.get_param("~channels", 6), rospy.get_param("~servo_slew", 100))
+    calibration = rospy.get_param("~calibration", str(package_file("config", "servos.yaml")))
+    channels = load_calibration(calibration, load_robot())
+    count, slew = rospy.get_param("~channels", 6), rospy.get_param("~servo_slew", 100)
+    device = MaestroDevice(count, slew, start_pulses(channels, count))
+
+    def on_fault(msg: JointState) -> None:
+        for index, name in enumerate(msg.name):
+            servo = channels.get(name)
+            if servo is None:
+                rospy.logerr("fault for %r refused: not an arm joint (%s)", name, sorted(channels))
+                continue
+            try:
+                if index < len(msg.position):
+                    angle = msg.position[index]
+                    block = None if math.isnan(angle) else servo.to_quarter_us(angle)
+                    device.block(servo.channel, block)
+            except LimitError as error:
+                rospy.logerr("fault refused: %s", error)
+                continue
+            if index < len(msg.velocity) and not math.isnan(msg.velocity[index]):
+                speed = abs(msg.velocity[index]) * servo.us_per_rad * 4 * TICK
+                device.outputs[servo.channel].slew = speed or slew
+            rospy.logwarn("fault injected on %s: %s", name, device.outputs[servo.channel])
+
+    rospy.Subscriber("/sim/maestro/fault", JointState, on_fault, queue_size=10)
     rospy.loginfo("simulated Maestro on %s", link)
     serve(link, device, lambda: not rospy.is_shutdown())
