@@ -21,7 +21,10 @@ In the order a user meets them:
   joint name or value); the servo controller: `maestro` (the Pololu Maestro's bytes),
   `calibration` (angle <-> pulse, the one choke point for limits), `motion` (trajectory
   execution), `bus` (pyserial, surviving unplug), `controller` (e-stop, relax, reconnect,
-  velocity estimate) -> node `servo_driver`.
+  velocity estimate) -> node `servo_driver`; `actions` (FollowJointTrajectory and GripperCommand
+  goals judged against the measured joints), `poses` (named poses, taught sequences) -> node
+  `arm_controller` (the action servers for MoveIt, /arm/pose/*, /arm/teach/*, /arm/park;
+  MoveIt's configuration is in moveit/).
 - `terry.link`: the Arduino boards' serial link: `codec` (COBS + CRC-16 frames), `messages`
   (one class per wire message), `transport` (handshake, acks, reconnecting link);
   docs/serial-protocol.md.
