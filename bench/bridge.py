@@ -379,7 +379,7 @@ def hostile(url: str, node: str) -> None:
 
     attacker = threading.Thread(target=attack, daemon=True)
     attacker.start()
-    time.sleep(3)
+    time.sleep(10)  # 30 MB of flood: past every stalled client's queue cap and socket buffers
     attacked = round_trip(url, "small", 300)
     growth = _rss_mb(node) - rss_before
     stop.set()

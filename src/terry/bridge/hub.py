@@ -85,4 +85,8 @@ class Hub:
 
     def forget(self, topic: str) -> None:
         """The ROS subscription of `topic` ended (from any thread): drop its latched message."""
-        self._post(lambda: None if topic in self.subscribers else self.latched.pop(topic, None))
+        self._post(lambda: self._forget(topic))
+
+    def _forget(self, topic: str) -> None:
+        if topic not in self.subscribers:  # nobody subscribed again meanwhile
+            self.latched.pop(topic, None)

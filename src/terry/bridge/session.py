@@ -31,8 +31,14 @@ from terry.bridge.protocol import LEVEL, LEVELS, BridgeError, RosPort, Spec, che
 LOG = logging.getLogger("terry.bridge")
 # ops that change the ROS graph (master registrations): rate-limited per client
 GRAPH_OPS = frozenset(
-    {"subscribe", "unsubscribe", "advertise", "unadvertise", "advertise_service"}
-    | {"unadvertise_service"}
+    {
+        "subscribe",
+        "unsubscribe",
+        "advertise",
+        "unadvertise",
+        "advertise_service",
+        "unadvertise_service",
+    }
 )
 
 
