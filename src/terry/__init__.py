@@ -26,11 +26,14 @@ In the order a user meets them:
   `arm_controller` (the action servers for MoveIt, /arm/pose/*, /arm/teach/*, /arm/park;
   MoveIt's configuration is in moveit/).
 - `terry.link`: the Arduino boards' serial link: `codec` (COBS + CRC-16 frames), `messages`
-  (one class per wire message), `transport` (handshake, acks, reconnecting link);
-  docs/serial-protocol.md.
+  (one class per wire message, refusing values the wire cannot carry), `transport` (handshake,
+  acks, one connecting/up/lost lifecycle with on_up/on_lost, started by `start()`);
+  docs/serial-protocol.md. `terry.nodes.link_diagnostics`: every board node's /diagnostics and
+  /rosout voice for its link.
 - `terry.sensors`: the pan/tilt board (`pan_tilt`) -> node `pan_tilt`; the IMU board (`imu`)
   and its filter (`imu_filter`, Madgwick, gyro bias at rest) -> node `imu`; the radar (`radar`:
-  the sweeping Kinect's scans as full circles in `radar_link`) -> node `radar`.
+  the sweeping Kinect's scans as full circles in `radar_link`) -> node `radar`; `pacing` (full
+  rate while something moves, a rest rate while still: the pan/tilt and base nodes' outputs).
 - `terry.base`: `drive` (diff-drive kinematics, speed governor with dead-man, odometry), `guard`
   (the Kinect's blind spot), `board` (the base board over the link) -> node `base_controller`.
 - `terry.nav`: `frontier` (reachable frontiers on an occupancy grid), `explore` (which frontier
