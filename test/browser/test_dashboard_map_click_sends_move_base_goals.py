@@ -1,13 +1,15 @@
 """The map panel: it shows the map with the robot where the world has it; a click (or a tap on a
 phone) sends a move_base goal to that place in the map frame, a drag sets the heading, the
-cancel button cancels, and "set pose" gives amcl an initial pose. Judged on what reaches ROS
-(/move_base/goal, /move_base/cancel, /initialpose).
+cancel button cancels, "set pose" gives amcl an initial pose, and the explore buttons drive the
+explore node. Judged on what reaches ROS (/move_base/goal, /move_base/cancel, /initialpose,
+/explore/status).
 
 The map is drawn whole, centred in the canvas, x to the right and y up: that is how the test
 finds the canvas point of a place in the map."""
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 
@@ -17,6 +19,7 @@ from fixtures.harness import wait_for
 from geometry_msgs.msg import PoseWithCovarianceStamped
 from move_base_msgs.msg import MoveBaseActionGoal
 from nav_msgs.msg import OccupancyGrid, Odometry
+from std_msgs.msg import String
 
 
 class Recorder:
@@ -174,3 +177,25 @@ def test_phone_layout_keeps_stop_and_a_tap_on_the_map_sends_a_goal(
         assert stop["y"] >= 0 and stop["y"] + stop["height"] <= 844, "STOP scrolled away"
     finally:
         phone.close()
+
+
+def test_explore_buttons_start_and_stop_the_explore_node(rospy_node, page, ros_process):
+    """With the explore node running (mapping mode), Explore and Stop exploring call its
+    services; the explore node's own status says it started and stopped."""
+    explore = ros_process("rosrun", "terry", "explore", "_autostart:=false")
+
+    def state() -> str:
+        assert explore.alive, explore.output()
+        try:
+            msg = rospy_node.wait_for_message("/explore/status", String, timeout=5)
+        except rospy_node.ROSException:
+            return ""
+        return json.loads(msg.data)["state"]
+
+    wait_for(lambda: state() == "idle", 60, "the explore node, idle")
+    page.wait_for_selector("#explore-row:not([hidden])", timeout=20_000)
+    page.click("#explore-start")
+    wait_for(lambda: state() == "exploring", 20, "the explore node exploring")
+    page.wait_for_selector("#explore-state[data-state=exploring]", timeout=10_000)
+    page.click("#explore-stop")
+    wait_for(lambda: state() != "exploring", 20, "the explore node stopped")

@@ -2,7 +2,8 @@
 // robot's pose on it (map -> odom from tf composed with /odom, or /amcl_pose), the scan, the
 // planned path and the goal. A click or tap sends a move_base goal there (drag to set the
 // heading); "cancel" cancels it; "set pose" makes the next click an /initialpose for amcl. The
-// goal's state comes from move_base's action status and result.
+// goal's state comes from move_base's action status and result. When the explore node runs
+// (mapping), Explore / Stop exploring call its services and its status shows.
 import { onScreen, whenShown } from "./visible.js";
 
 const $ = (id) => document.getElementById(id);
@@ -207,5 +208,24 @@ export function setupMap(conn) {
     status.textContent = `goal ${status.dataset.state}${m.status.text ? `: ${m.status.text}` : ""}`;
     goal = null; path = []; draw();
   }, { stale: false });
+  // Exploring (mapping mode: the explore node drives to frontiers and saves the map at the end).
+  const exploreState = $("explore-state");
+  conn.subscribe("/explore/status", "std_msgs/String", (m) => {
+    $("explore-row").hidden = false;
+    try {
+      const s = JSON.parse(m.data);
+      exploreState.dataset.state = s.state;
+      const counts = ["reached", "failed", "frontiers"].filter((k) => s[k] !== undefined).map((k) => `${k} ${s[k]}`);
+      exploreState.textContent = [s.state, s.reason, ...counts, s.map ? `map saved: ${s.map}` : ""].filter(Boolean).join(" · ");
+    } catch { exploreState.textContent = m.data; }
+  }, { stale: false });
+  for (const [id, service] of [["explore-start", "/explore/start"], ["explore-stop", "/explore/stop"]]) {
+    $(id).addEventListener("click", async () => {
+      try {
+        const res = await conn.call(service, "std_srvs/Trigger", {});
+        if (!res.success) exploreState.textContent = res.message;
+      } catch (err) { exploreState.textContent = `${service}: ${err.message}`; }
+    });
+  }
   fit(); paint();
 }
