@@ -141,13 +141,17 @@ def test_preempting_goal_splices_onto_the_running_plan_without_a_jump():
     assert spliced.sample(1.0)[1][index] == pytest.approx(speed)  # velocity carried over
 
 
-def test_stopping_point_lies_ahead_by_the_braking_distance_within_limits():
-    stop = stopping_point(
-        {"arm_shoulder": 1.0, "arm_elbow": 0.45}, {"arm_shoulder": -2.0, "arm_elbow": 1.0},
+def test_stopping_point_brakes_every_joint_together_within_limits():
+    stop, duration = stopping_point(
+        {"arm_shoulder": 1.0, "arm_wrist": 0.0, "arm_elbow": 0.45},
+        {"arm_shoulder": -2.0, "arm_wrist": 0.5, "arm_elbow": 1.0},
         JOINTS, 8.0,
     )  # fmt: skip
-    assert stop["arm_shoulder"] == pytest.approx(1.0 - math.pi * 4 / 32)
+    assert duration == pytest.approx(math.pi * 2.0 / 16)  # the fastest joint at 8 rad/s^2
+    assert stop["arm_shoulder"] == pytest.approx(1.0 - 2.0 * duration / 2)
+    assert stop["arm_wrist"] == pytest.approx(0.5 * duration / 2)  # slower: same time
     assert stop["arm_elbow"] == JOINTS["arm_elbow"].upper
+    assert stopping_point({"arm_wrist": 0.3}, {}, JOINTS, 8.0) == ({"arm_wrist": 0.3}, 0.0)
 
 
 def test_claw_reaches_its_target_or_stalls_when_it_stops_short_with_the_command_ahead():

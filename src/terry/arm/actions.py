@@ -256,16 +256,18 @@ def stopping_point(
     velocities: Mapping[str, float],
     joints: Mapping[str, JointSpec],
     max_acceleration: float,
-) -> dict[str, float]:
-    """Where each joint comes to rest braking smoothly (the shim's sinusoidal brake, peak
-    deceleration max_acceleration) from its position and velocity, within its limits."""
+) -> tuple[dict[str, float], float]:
+    """Where the joints come to rest braking together, and in how long: the shim's sinusoidal
+    brake (every joint's speed falls monotonically, the fastest at max_acceleration at its peak),
+    each stop kept within its joint's limits."""
+    speeds = [abs(velocities.get(name, 0.0)) for name in positions]
+    duration = math.pi * max(speeds, default=0.0) / (2 * max_acceleration)
     stop = {}
     for name, position in positions.items():
-        v = velocities.get(name, 0.0)
         spec = joints[name]
-        travel = math.pi * v * abs(v) / (4 * max_acceleration)
+        travel = velocities.get(name, 0.0) * duration / 2
         stop[name] = min(max(position + travel, spec.lower), spec.upper)
-    return stop
+    return stop, duration
 
 
 class ClawMonitor:

@@ -7,8 +7,9 @@ so the smoothing shim re-times them (it passes them through when smoothing is of
 every goal against the measured /joint_states (terry.arm.actions): SUCCEEDED when the goal
 tolerances hold by the trajectory's end plus goal_time_tolerance, ABORTED with the error code and
 the reason otherwise. A new goal preempts the running one and splices onto its motion; a cancel
-brakes smoothly to a stop; the e-stop (/estop/state) aborts. Named poses, teach and replay and
-park are in terry.nodes.arm_pose_services, in the same node.
+brakes smoothly to a stop; the e-stop (/estop/state) aborts. The claw's server
+(terry.nodes.arm_gripper) and the named poses, teach and replay and park
+(terry.nodes.arm_pose_services) run in the same node on this object's state.
 Params: ~goal_tolerance (0.03 rad), ~goal_time (1.0 s), ~path_tolerance (0: not checked),
 ~claw_tolerance (0.03 rad), ~stall_time (0.3 s), ~claw_stiffness (2.5 N m/rad: the servo's torque
 per rad between command and position). The shim's ~max_acceleration, ~enabled and ~mode are read
@@ -27,8 +28,6 @@ from control_msgs.msg import (
     FollowJointTrajectoryAction,
     FollowJointTrajectoryFeedback,
     FollowJointTrajectoryResult,
-    GripperCommandAction,
-    GripperCommandResult,
 )
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Bool
@@ -36,9 +35,7 @@ from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
 from terry.arm.actions import (
     ARM_ACTION,
-    GRIPPER_ACTION,
     PATH_TOLERANCE_VIOLATED,
-    ClawMonitor,
     Goal,
     GoalMonitor,
     GoalRefused,
@@ -46,15 +43,14 @@ from terry.arm.actions import (
     linear_reference,
     parse_goal,
     smoothed_reference,
-    squeeze_target,
     stopping_point,
 )
 from terry.arm.smoothing import MODES, PASS_THROUGH, Plan, Smoother
 from terry.model import ARM_JOINTS, load_robot
+from terry.nodes.arm_gripper import GripperServer
 from terry.nodes.arm_pose_services import PoseServices
 from terry.safety.estop import STATE_TOPIC, EstopWatch
 
-CLAW = "arm_claw"
 SHIM = "/smooth_shim/"
 
 
@@ -90,13 +86,9 @@ class ArmController:
         self.arm = actionlib.SimpleActionServer(
             ARM_ACTION, FollowJointTrajectoryAction, self.follow, auto_start=False
         )
-        self.gripper = actionlib.SimpleActionServer(
-            GRIPPER_ACTION, GripperCommandAction, self.grip, auto_start=False
-        )
 
     def start(self) -> None:
         self.arm.start()
-        self.gripper.start()
 
     # Inputs --------------------------------------------------------------------------------
     def on_joint_states(self, msg: JointState) -> None:
@@ -202,12 +194,12 @@ class ArmController:
                 speed = dict(zip(self.plan.names, velocities, strict=True))
             else:
                 state, speed = dict(self.measured), dict(self.velocity)
-        stop = stopping_point(
+        stop, duration = stopping_point(
             {n: state[n] for n in names if n in state}, speed, self.joints,
             self.smoother.max_acceleration,
         )  # fmt: skip
-        if stop:
-            self.move(stop)
+        if stop:  # timed as the brake, so the shim blends straight down to rest
+            self.send(Goal(tuple(stop), (duration,), (tuple(stop.values()),), {}, {}, 0.0))
 
     def hold(self) -> None:
         """Stop at once and hold where the arm is measured."""
@@ -282,65 +274,13 @@ class ArmController:
         feedback.error.positions = [positions[n] - desired[n] for n in names]
         self.arm.publish_feedback(feedback)
 
-    # GripperCommand ------------------------------------------------------------------------
-    def grip(self, request) -> None:
-        target, max_effort = request.command.position, request.command.max_effort
-        spec = self.joints[CLAW]
-        if not (math.isfinite(target) and spec.within_limits(target) and math.isfinite(max_effort)):
-            reason = (
-                f"claw position must be within [{spec.lower}, {spec.upper}] rad and max_effort "
-                f"finite, got {target}, {max_effort}"
-            )
-            self.gripper.set_aborted(GripperCommandResult(), reason)
-            return
-        if why := self.stopped():
-            self.gripper.set_aborted(GripperCommandResult(), why)
-            return
-        start = rospy.get_time()
-        reference = self.move({CLAW: target})
-        claw = ClawMonitor(target, self.claw_tolerance, self.stall_time, motion=0.005)
-        deadline = None
-        while not rospy.is_shutdown():
-            now, positions, _ = self.wait_state()
-            measured = positions.get(CLAW, math.nan)
-            answer = GripperCommandResult(position=measured)
-            if why := self.stopped():
-                self.gripper.set_aborted(answer, why)
-                return
-            if caller := self.taker(start):
-                self.gripper.set_aborted(answer, f"{caller} commanded the arm: this goal gave way")
-                return
-            if self.gripper.is_preempt_requested():
-                if not self.gripper.is_new_goal_available():
-                    self.brake((CLAW,))
-                self.gripper.set_preempted(answer, "preempted")
-                return
-            if claw.reached(measured):
-                answer.reached_goal = True
-                self.gripper.set_succeeded(answer, "claw at its goal")
-                return
-            if claw.stalled(now, measured, reference.sample(now)[CLAW]):
-                command, answer.effort = squeeze_target(
-                    measured, target, max_effort, spec, self.stiffness
-                )
-                self.move({CLAW: command})
-                answer.stalled = True
-                self.gripper.set_succeeded(
-                    answer, f"claw stalled at {measured:.3f} rad: holding with {answer.effort:.2f}"
-                )
-                return
-            if deadline is None and reference.done(now):
-                deadline = now + self.defaults[2]
-            if deadline is not None and now > deadline:
-                self.gripper.set_aborted(answer, f"claw at {measured:.3f} rad, short of {target}")
-                return
-
 
 def main() -> None:
     rospy.init_node("arm_controller")
     controller = ArmController()
     controller.start()
+    gripper = GripperServer(controller)
     services = PoseServices(controller, ARM_ACTION)
-    rospy.loginfo("arm actions ready: %s, %s", ARM_ACTION, GRIPPER_ACTION)
+    rospy.loginfo("arm actions ready: %s, %s", ARM_ACTION, gripper.name)
     services.go_to_rest_on_start()
     rospy.spin()
