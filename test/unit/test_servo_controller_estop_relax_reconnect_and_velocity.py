@@ -165,6 +165,9 @@ def test_reconnect_resends_the_speed_limits_and_holds_where_the_arm_is(rig):
     device = rig.board.device
     rig.board.unplug()
     assert rig.tick() is None
+    down = rig.controller.health(rig.now)
+    assert down.level == logging.ERROR and rig.link in down.message, down
+    assert down.values["connected"] == "False"
     for output in device.outputs:
         output.speed = 0  # as a board whose settings were lost
     rig.board = Board(rig.link, device)
