@@ -54,23 +54,31 @@ from terry.safety.estop import STATE_TOPIC, EstopWatch
 SHIM = "/smooth_shim/"
 
 
+def positive_param(name: str, default: float, zero_ok: bool = False) -> float:
+    """A parameter that must be a finite number > 0 (>= 0 with zero_ok); else a clear error."""
+    value = rospy.get_param(name, default)
+    number = isinstance(value, int | float) and math.isfinite(value)
+    if not (number and (value > 0 or (zero_ok and value == 0))):
+        bound = ">= 0" if zero_ok else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
 class ArmController:
     def __init__(self) -> None:
         robot = load_robot()
         self.joints = {name: robot.joint(name) for name in ARM_JOINTS}
-        goal_tolerance = float(rospy.get_param("~goal_tolerance", 0.03))
-        path_tolerance = float(rospy.get_param("~path_tolerance", 0.0))
+        goal_tolerance = positive_param("~goal_tolerance", 0.03)
+        path_tolerance = positive_param("~path_tolerance", 0.0, zero_ok=True)
         self.defaults = (
             {n: Tolerance(path_tolerance if path_tolerance > 0 else math.inf) for n in self.joints},
             {n: Tolerance(goal_tolerance) for n in self.joints},
-            float(rospy.get_param("~goal_time", 1.0)),
+            positive_param("~goal_time", 1.0, zero_ok=True),
         )
-        self.claw_tolerance = float(rospy.get_param("~claw_tolerance", 0.03))
-        self.stall_time = float(rospy.get_param("~stall_time", 0.3))
-        self.stiffness = float(rospy.get_param("~claw_stiffness", 2.5))
-        self.smoother = Smoother(
-            self.joints, float(rospy.get_param(SHIM + "max_acceleration", 8.0))
-        )
+        self.claw_tolerance = positive_param("~claw_tolerance", 0.03)
+        self.stall_time = positive_param("~stall_time", 0.3)
+        self.stiffness = positive_param("~claw_stiffness", 2.5)
+        self.smoother = Smoother(self.joints, positive_param(SHIM + "max_acceleration", 8.0))
         self.plan: Plan | None = None  # what the shim is doing, as it plans it
         self.measured: dict[str, float] = {}
         self.velocity: dict[str, float] = {}
