@@ -128,3 +128,22 @@ def test_estop_aborts_the_goal_and_refuses_new_ones_until_released(rig):
     assert state == GoalStatus.ABORTED and "e-stop" in result.error_string
     assert abs(rig.joints()["arm_shoulder"] - held) < 0.01
     rig.settle(REST)  # released
+
+
+def test_with_smoothing_off_the_trajectory_passes_through_and_still_succeeds(rig):
+    from std_srvs.srv import SetBool
+
+    rig.settle(REST)
+    switch = rig.rospy.ServiceProxy("/arm/smooth/set_enabled", SetBool)
+    assert switch(False).success
+    try:
+        goal = trajectory_goal(
+            (1.0, {"arm_shoulder": 1.2, "arm_wrist": 0.5}),
+            (2.0, {"arm_shoulder": 0.9, "arm_wrist": 0.2}),
+            path_tolerance=[JointTolerance(name="arm_shoulder", position=0.1)],
+        )
+        state, result = rig.run(goal)
+        assert state == GoalStatus.SUCCEEDED, result.error_string
+        assert rig.at({"arm_shoulder": 0.9, "arm_wrist": 0.2})
+    finally:
+        assert switch(True).success
