@@ -50,6 +50,15 @@ def test_token_is_required_and_checked(start_bridge, client, rospy_node):
     assert "/client_count" in ros.get_topics()
 
 
+def test_the_token_can_come_from_a_private_file(start_bridge, tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    token_file.chmod(0o600)
+    _, port = start_bridge("_address:=0.0.0.0", f"_token_file:={token_file}")
+    assert refused_with(f"ws://127.0.0.1:{port}/") == 403
+    assert refused_with(f"ws://127.0.0.1:{port}/?token={TOKEN}") is None
+
+
 def test_bridge_binds_the_address_it_is_told(bridge_port, start_bridge):
     # 127.0.0.2 is loopback too, but only a socket bound to 0.0.0.0 answers there
     assert accepts_tcp("127.0.0.1", bridge_port)
