@@ -4,12 +4,13 @@ and moving a slider with smoothing on moves /joint_states smoothly."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 from fixtures.harness import wait_for
 from sensor_msgs.msg import JointState
-from std_msgs.msg import Float32MultiArray
+from std_msgs.msg import Float32MultiArray, String
 
 from terry.arm.kinematics import ArmKinematics
 from terry.model import load_robot
@@ -103,3 +104,52 @@ def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
         assert max(steps) < 0.3 * total, f"a jump of {max(steps):.3f} of {total:.3f} rad"
     finally:
         shoulder.sub.unregister()
+
+
+GREEN = "[40,90,60,255]"  # the workspace's shade (as JSON.stringify writes it)
+
+
+def green_pixels(page, view: str) -> list[tuple[float, float]]:
+    """Fractions (x, y) of the view's width and height where the workspace is shaded."""
+    return page.evaluate(
+        f"""() => {{ const c = document.querySelector('{view}'), g = c.getContext('2d');
+        const d = g.getImageData(0, 0, c.width, c.height).data, out = [];
+        for (let y = 2; y < c.height; y += 8) for (let x = 2; x < c.width; x += 8) {{
+          const i = (y * c.width + x) * 4;
+          if (JSON.stringify(Array.from(d.slice(i, i + 4))) === '{GREEN}')
+            out.push([x / c.width, y / c.height]); }}
+        return out; }}"""
+    )
+
+
+def set_target(page, x: float, y: float, z: float) -> None:
+    page.evaluate(
+        f"""() => {{ for (const [k, v] of [['x', {x}], ['y', {y}], ['z', {z}]]) {{
+          const el = document.getElementById('arm-' + k); el.value = v; }}
+          document.getElementById('arm-x').dispatchEvent(new Event('input')); }}"""
+    )
+
+
+def test_every_green_point_of_the_side_view_is_reachable_at_any_yaw(rospy_node, page):
+    """The side view is the plane at the target's yaw: turned sideways, a click on green is a
+    target the IK node accepts; with the target behind the arm (x < 0, beyond the yaw limits)
+    the side view has no green at all."""
+    status = Recorder(rospy_node, "/arm/ik_status", String)
+    try:
+        set_target(page, -0.1, 0.05, 0.1)
+        assert not ARM.solve(-0.1, 0.05, 0.1).ok
+        assert green_pixels(page, "#arm-side") == [], "green where nothing is reachable"
+        assert green_pixels(page, "#arm-top"), "the top view still shows the workspace"
+        set_target(page, 0.05, 0.13, 0.1)  # yaw about 1.2 rad
+        greens = green_pixels(page, "#arm-side")
+        assert len(greens) > 20
+        box = page.locator("#arm-side").bounding_box()
+        for fx, fy in greens[:: max(1, len(greens) // 12)]:
+            before = len(status.snapshot())
+            page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+            x, y, z, claw = page_target(page)
+            assert ARM.solve(x, y, z, claw).ok, (x, y, z)
+            answer = wait_for(lambda n=before: status.snapshot()[n:], 10, "arm_ik's answer")[-1]
+            assert json.loads(answer.data)["ok"], answer.data
+    finally:
+        status.sub.unregister()

@@ -7,6 +7,8 @@ import { armGeometry } from "./urdf.js";
 
 const $ = (id) => document.getElementById(id);
 const SEND_PERIOD_MS = 100;
+const CELL = 4; // canvas pixels per shading cell of the workspace views
+const MIN_REACH = 0.001; // m: a click on the side view left of the yaw axis asks for this reach
 
 export function setupArm(conn) {
   const publish = conn.publisher("/arm/xyzc", "std_msgs/Float32MultiArray", { resend: true });
@@ -64,7 +66,7 @@ export function setupArm(conn) {
   function shade(c, map, reachable) {
     const g = c.getContext("2d");
     const img = g.createImageData(c.width, c.height);
-    const step = 4;
+    const step = CELL;
     for (let py = 0; py < c.height; py += step) {
       for (let px = 0; px < c.width; px += step) {
         if (!reachable(px + step / 2, py + step / 2, map)) continue;
@@ -91,7 +93,10 @@ export function setupArm(conn) {
   function draw() {
     const t = target(), ok = check().ok, yaw = yawOf(t);
     const sm = sideMap(side);
-    const inPlane = (r, z) => r > 0 && solve(r * Math.cos(yaw), r * Math.sin(yaw), z).ok;
+    const inPlane = (r, z) => { // what a click there would ask for (reach at least 1 mm)
+      const reach = Math.max(MIN_REACH, r);
+      return solve(reach * Math.cos(yaw), reach * Math.sin(yaw), z).ok;
+    };
     const gs = shade(side, sm, (px, py, m) => inPlane((px - m.x0) / m.k, (m.y0 - py) / m.k));
     gs.fillStyle = "#8a93a0"; gs.fillRect(sm.x0 - 4, sm.y0, 8, 6);
     marker(gs, sm.x0 + Math.hypot(t.x, t.y) * sm.k, sm.y0 - t.z * sm.k, ok);
@@ -105,17 +110,19 @@ export function setupArm(conn) {
     const rect = c.getBoundingClientRect();
     return [(e.clientX - rect.left) * (c.width / rect.width), (e.clientY - rect.top) * (c.height / rect.height)];
   }
-  const setValue = (el, v) => { el.value = String(Math.round(v * 1000) / 1000); };
+  const setValue = (el, v) => { el.value = String(v); }; // sliders have step="any": no snapping
+  // A click takes the centre of its shading cell: exactly the point that was shaded green or not.
+  const cellCentre = ([px, py]) => [Math.floor(px / CELL) * CELL + CELL / 2, Math.floor(py / CELL) * CELL + CELL / 2];
 
   side.addEventListener("click", (e) => {
-    const [px, py] = canvasPoint(side, e), m = sideMap(side), t = target();
-    const r = Math.max(0.001, (px - m.x0) / m.k), yaw = yawOf(t);
+    const [px, py] = cellCentre(canvasPoint(side, e)), m = sideMap(side), t = target();
+    const r = Math.max(MIN_REACH, (px - m.x0) / m.k), yaw = yawOf(t);
     setValue(inputs.x, r * Math.cos(yaw)); setValue(inputs.y, r * Math.sin(yaw));
     setValue(inputs.z, (m.y0 - py) / m.k);
     update(); send();
   });
   top.addEventListener("click", (e) => {
-    const [px, py] = canvasPoint(top, e), m = topMap(top);
+    const [px, py] = cellCentre(canvasPoint(top, e)), m = topMap(top);
     setValue(inputs.x, (m.y0 - py) / m.k); setValue(inputs.y, (m.x0 - px) / m.k);
     update(); send();
   });

@@ -4,6 +4,7 @@
 // stream last delivered (stale data).
 const RETRY_MS = 1000;
 const PARAM_POLL_MS = 1000;
+const PARAM_TIMEOUT_MS = 5000;
 
 export class Connection extends EventTarget {
   constructor(url) {
@@ -124,10 +125,15 @@ export class Connection extends EventTarget {
     });
   }
 
+  /** A parameter's value; rejects when not connected or with no answer in 5 s. */
   getParam(name) {
     return new Promise((resolve, reject) => {
       if (!this.connected) return reject(new Error("not connected"));
-      new ROSLIB.Param({ ros: this.ros, name }).get(resolve, (err) => reject(new Error(err)));
+      const timer = setTimeout(() => reject(new Error(`no answer for ${name}`)), PARAM_TIMEOUT_MS);
+      new ROSLIB.Param({ ros: this.ros, name }).get(
+        (v) => { clearTimeout(timer); resolve(v); },
+        (err) => { clearTimeout(timer); reject(new Error(err)); },
+      );
     });
   }
 

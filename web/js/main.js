@@ -41,13 +41,15 @@ async function start() {
   setupSafety(conn); // first: its "connected" listener re-sends the e-stop before anything else
   conn.addEventListener("connected", () => show("connected", "connected"));
   conn.addEventListener("disconnected", () => show("reconnecting", "disconnected: reconnecting…"));
-  conn.addEventListener("connected", async () => {
+  const loadModel = async () => { // at each connect, and again every 2 s until it works
     try {
       conn.emit("model", parseUrdf(await conn.getParam("/robot_description")));
     } catch (err) {
       document.getElementById("arm-reach").textContent = `no robot model: ${err.message}`;
+      if (conn.connected) setTimeout(loadModel, 2000);
     }
-  });
+  };
+  conn.addEventListener("connected", loadModel);
   setupArm(conn);
   setupPanTilt(conn);
   setupBase(conn);
