@@ -23,6 +23,7 @@ pytest_plugins = [
     "fixtures.arm",
     "fixtures.bridge",
     "fixtures.dashboard",
+    "fixtures.doctor",
     "fixtures.link",
     "fixtures.pan_tilt",
     "fixtures.servo",

@@ -206,6 +206,11 @@ class Link:
                 port.close()
 
     def _handshake(self) -> None:
+        self._check_board(self._exchange_hello(HANDSHAKE_TIMEOUT))
+
+    def _exchange_hello(self, timeout: float) -> m.HelloReply:
+        """Send Hellos until the board's HelloReply (returned as it is); HandshakeError naming
+        the likely cause when none comes within timeout."""
         port = self._serial
         assert port is not None
         port.reset_input_buffer()
@@ -213,7 +218,7 @@ class Link:
         self._board_seq = None
         before = (self._decoder.crc_errors, self._decoder.framing_errors)
         received = 0
-        deadline = time.monotonic() + HANDSHAKE_TIMEOUT
+        deadline = time.monotonic() + timeout
         next_hello = 0.0
         while time.monotonic() < deadline and not self._stop.is_set():
             if time.monotonic() >= next_hello:
@@ -223,8 +228,7 @@ class Link:
             received += len(data)
             for message in self._messages(data):
                 if isinstance(message, m.HelloReply):
-                    self._check_board(message)
-                    return
+                    return message
         errors = (self._decoder.crc_errors - before[0], self._decoder.framing_errors - before[1])
         if received == 0:
             cause = (
@@ -314,6 +318,18 @@ class Link:
         if self._thread is not None:
             self._thread.join(timeout=2.0)
         self._close_port()
+
+
+def probe(port: str, baud: int = 115200, timeout: float = HANDSHAKE_TIMEOUT) -> m.HelloReply:
+    """One handshake on `port`, then close it: the board's HelloReply, not judged (any protocol
+    or firmware). serial.SerialException when the port cannot be opened (missing, no permission,
+    held by another program); HandshakeError naming the likely cause when no board answers."""
+    link = Link(port, baud, firmware=0, on_message=_nothing)
+    link._serial = serial.Serial(port, baud, timeout=0.02, exclusive=True)
+    try:
+        return link._exchange_hello(timeout)
+    finally:
+        link._close_port()
 
 
 def _read_available(port: serial.SerialBase) -> bytes:
