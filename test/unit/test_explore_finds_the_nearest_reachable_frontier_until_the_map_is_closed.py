@@ -120,12 +120,27 @@ def test_explorer_stops_at_its_time_limit_and_says_so():
     assert "time limit" in explorer.finished
 
 
+def test_the_map_is_closed_only_once_the_robot_is_on_it_and_no_frontier_shows_up_for_a_while():
+    explorer = Explorer(RADIUS, settle=15.0)
+    explorer.start(0.0)
+    unseen = grid(np.full((80, 120), UNKNOWN))  # gmapping's first map: nothing seen yet
+    assert explorer.next_goal(unseen, (1.0, 1.0), 1.0) is None and explorer.finished is None
+    closed = grid(room())
+    assert explorer.next_goal(closed, (1.0, 1.0), 2.0) is None and explorer.finished is None
+    opened = room()
+    opened[30:42, 109] = FREE  # the sweep saw a door after all
+    assert explorer.next_goal(grid(opened), (1.0, 1.0), 10.0) is not None
+    assert explorer.next_goal(closed, (1.0, 1.0), 20.0) is None and explorer.finished is None
+    assert explorer.next_goal(closed, (1.0, 1.0), 36.0) is None
+    assert "closed" in explorer.finished
+
+
 def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor():
     """The robot drives to each goal (taking the goal it is given) and looks all around from
     there, 8 m far, as the radar does; unknown space ends where walls close it."""
     world = OccupancyMap.load(package_file("maps", "apartment.yaml"))
     known = np.full(world.solid.shape, UNKNOWN)
-    explorer = Explorer(RADIUS, time_limit=1e9)
+    explorer = Explorer(RADIUS, time_limit=1e9, settle=0.0)
     robot = (0.0, 0.0)
     explorer.start(0.0)
 

@@ -25,12 +25,14 @@ class Explorer:
     avoid_radius: float = 0.5  # m around goals already reached or failed
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
+    settle: float = 15.0  # s with no frontier before the map counts as closed (the radar sweeps)
     started: float | None = None
     finished: str | None = None  # why exploring ended
     tried: list[tuple[float, float]] = field(default_factory=list)
     reached: int = 0
     failed: int = 0
     frontiers_left: int = 0
+    _none_since: float | None = None
 
     def __post_init__(self) -> None:
         numbers = (
@@ -39,22 +41,28 @@ class Explorer:
             self.avoid_radius,
             self.min_distance,
             self.open_radius,
+            self.settle,
         )
         if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
             raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
 
     def start(self, now: float) -> None:
-        self.started, self.finished = now, None
+        self.started, self.finished, self._none_since = now, None, None
         self.tried.clear()
         self.reached = self.failed = 0
 
     def next_goal(self, grid: Grid, robot: tuple[float, float], now: float) -> Frontier | None:
-        """The nearest reachable frontier not tried yet; None at the end (`finished` says why)."""
+        """The nearest reachable frontier not tried yet. None: ask again later, or, when
+        `finished` says why, exploring is over. The map counts as closed only when the robot
+        stands on known free space and no frontier has shown up for `settle` s."""
         if self.started is None:
             raise RuntimeError("start() exploring before asking for goals")
         if now - self.started >= self.time_limit:
             self.finished = f"time limit of {self.time_limit:.0f} s reached"
             return None
+        cell = grid.cell_of(*robot)
+        if cell is None or not grid.free[cell]:
+            return None  # the map has not seen where the robot stands yet
         found = find_frontiers(
             grid,
             robot,
@@ -66,8 +74,12 @@ class Explorer:
         )
         self.frontiers_left = len(found)
         if not found:
-            self.finished = "no reachable frontier left: the map is closed"
+            if self._none_since is None:
+                self._none_since = now
+            if now - self._none_since >= self.settle:
+                self.finished = "no reachable frontier left: the map is closed"
             return None
+        self._none_since = None
         return found[0]
 
     def still_open(self, grid: Grid, goal: Frontier) -> bool:

@@ -149,10 +149,13 @@ class ExploreNode:
                 rospy.logerr_throttle(10, f"explore: {error}")
                 rospy.sleep(CHECK_PERIOD)
                 continue
-            if goal is None:
+            if goal is None and self.explorer.finished:
                 self._run.clear()
-                self._status("done", self.explorer.finished or "", self._save())
+                self._status("done", self.explorer.finished, self._save())
                 return
+            if goal is None:
+                rospy.sleep(CHECK_PERIOD)
+                continue
             self._status("exploring", f"to ({goal.x:.2f}, {goal.y:.2f}), {goal.distance:.1f} m")
             self._drive_to(goal, robot)
         self._status("stopped", self._stop_reason)
