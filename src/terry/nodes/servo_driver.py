@@ -91,7 +91,7 @@ class ServoDriver:
         if reading is not None:
             self.states.publish(
                 JointState(
-                    header=rospy.Header(stamp=rospy.Time.from_sec(now)),
+                    header=rospy.Header(stamp=rospy.Time.now()),  # read back just now
                     name=list(reading.positions),
                     position=list(reading.positions.values()),
                     velocity=[reading.velocities[n] for n in reading.positions],
