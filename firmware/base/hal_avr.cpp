@@ -3,13 +3,13 @@
 // AIN1=D7, AIN2=D8; right motor (channel B) PWMB=D6, BIN1=D9, BIN2=D10 (D5/D6: Timer0 PWM).
 // Encoders, quadrature x4: left A=D2 (INT0), B=D3 (INT1); the 328P has only these two external
 // interrupts, so the right encoder uses pin-change interrupts: A=A0 (PCINT8), B=A1 (PCINT9),
-// both on port C's PCINT1 vector.
+// both on port C's PCINT1 vector. Battery: a divider (10 k to the battery, 4.7 k to ground) on A2.
 #include <Arduino.h>
 #include "hal.h"
 
 namespace {
 const uint8_t STBY = 4, PWM[2] = {5, 6}, IN1[2] = {7, 9}, IN2[2] = {8, 10};
-const uint8_t LEFT_A = 2, LEFT_B = 3, RIGHT_A = A0, RIGHT_B = A1;
+const uint8_t LEFT_A = 2, LEFT_B = 3, RIGHT_A = A0, RIGHT_B = A1, BATTERY = A2;
 const uint32_t BAUD = 115200;
 volatile int32_t counts[2] = {0, 0};
 volatile uint8_t last_ab[2] = {0, 0};
@@ -61,6 +61,8 @@ void hal_motor_pwm(uint8_t i, int16_t pwm) {
   digitalWrite(IN2[i], pwm < 0);
   analogWrite(PWM[i], pwm > 0 ? pwm : -pwm);
 }
+
+uint16_t hal_battery_adc() { return analogRead(BATTERY); }
 
 int32_t hal_encoder(uint8_t i) {
   noInterrupts();

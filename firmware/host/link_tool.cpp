@@ -1,5 +1,6 @@
 // The firmware's link codec on stdin/stdout, for the Python tests to check it byte for byte:
 //   encode TYPE SEQ PAYLOAD_HEX  -> the frame on the wire, hex
+//   size TYPE                    -> the payload size the firmware expects, -1 for unknown
 //   decode                       -> reads raw bytes to EOF; prints each accepted frame as
 //                                   "TYPE SEQ PAYLOAD_HEX", then "errors CRC FRAMING DROPPED"
 #include <stdio.h>
@@ -21,6 +22,10 @@ int main(int argc, char **argv) {
     printf("\n");
     return 0;
   }
+  if (argc == 3 && !strcmp(argv[1], "size")) {
+    printf("%d\n", tlink::payload_size(atoi(argv[2])));
+    return 0;
+  }
   if (argc == 2 && !strcmp(argv[1], "decode")) {
     tlink::Decoder d;
     int c;
@@ -33,6 +38,6 @@ int main(int argc, char **argv) {
     printf("errors %u %u %u\n", d.crc_errors, d.framing_errors, d.dropped_bytes);
     return 0;
   }
-  fprintf(stderr, "usage: link_tool encode TYPE SEQ HEX | link_tool decode < bytes\n");
+  fprintf(stderr, "usage: link_tool encode TYPE SEQ HEX | size TYPE | decode < bytes\n");
   return 2;
 }

@@ -27,6 +27,19 @@ struct Plant {
   double pan_angle() const { return motor_angle * 24 / 80; }
 };
 
+// The base's 3S LiPo (src/terry/sim/base_board.py models the same): open-circuit voltage linear in
+// the charge from 10.2 V (empty) to 12.6 V (full), 0.1 ohm inside, 2.2 Ah; it drains 0.25 A at
+// idle and up to 1.5 A per wheel at full PWM.
+struct Battery {
+  double charge = 1.0;  // of the capacity; TERRY_SIM_BATTERY sets it at start
+  double current = 0;   // A
+  void advance(double dt, double effort) {  // effort: the sum of |PWM| / 255 over the wheels
+    current = 0.25 + 1.5 * effort;
+    charge = fmax(0.0, charge - current * dt / (2.2 * 3600));
+  }
+  double volts() const { return 10.2 + 2.4 * charge - 0.1 * current; }
+};
+
 // A resting MPU-6050: gravity seen at a fixed roll and pitch, a constant gyro bias, white noise
 // at the datasheet's densities (accel 400 ug/sqrt(Hz), gyro 0.005 deg/s/sqrt(Hz), 44 Hz band).
 const double GRAVITY = 9.80665;

@@ -16,6 +16,7 @@ struct App {
   bool estop = false, watchdog = false, commanded = false;
   uint8_t acked = 0;  // seq of the last WheelVelocity, named by every Encoders report
   uint32_t last_command = 0, last_control = 0, last_encoders = 0, last_status = 0;
+  uint32_t last_battery = 0;
 
   void stop() {
     for (uint8_t i = 0; i < 2; i++) wheel[i].stop(hal_encoder(i));
@@ -67,6 +68,12 @@ struct App {
     board.send(tlink::ENCODERS, p, 11);
   }
 
+  void battery() {
+    uint8_t p[2];
+    tlink::put16(p, (uint16_t)(hal_battery_adc() * BASE_BATTERY_FULL_SCALE_MV / 1023));
+    board.send(tlink::BATTERY, p, 2);
+  }
+
   void control(uint32_t now_us) {
     float dt = (now_us - last_control) * 1e-6f;
     last_control = now_us;
@@ -93,6 +100,10 @@ void base_loop() {
   uint32_t now_us = hal_micros(), now = now_us / 1000;
   if (now_us - app.last_control >= BASE_CONTROL_US) app.control(now_us);
   if (now - app.last_encoders >= BASE_ENCODERS_MS) app.encoders(app.acked);
+  if (now - app.last_battery >= BASE_BATTERY_MS) {
+    app.last_battery = now;
+    app.battery();
+  }
   if (now - app.last_status >= BASE_STATUS_MS) {
     app.last_status = now;
     app.board.status((app.estop ? tlink::FLAG_ESTOP : 0) |

@@ -1,6 +1,6 @@
 // The base board's firmware logic, hardware-free: two wheel gearmotors (motor channels 0 left,
 // 1 right, encoders 0 and 1) under MotorAxis velocity control, the host-silence watchdog and
-// e-stop. The protocol is the one src/terry/sim/base_board.py models (docs/serial-protocol.md).
+// e-stop, and the battery's voltage through a divider. The protocol is the one src/terry/sim/base_board.py models (docs/serial-protocol.md).
 #pragma once
 #include <stdint.h>
 
@@ -20,6 +20,12 @@
 #ifndef BASE_DEADZONE
 #define BASE_DEADZONE 0.03f  // rad (1.7 encoder counts) of rest around a stopped reference
 #endif
+#ifndef BASE_BATTERY_FULL_SCALE_MV
+// The battery voltage at which the ADC reads 1023: 5 V reference x (R1 + R2) / R2 with the
+// divider R1 = 10 k (battery side), R2 = 4.7 k (ground side): a 3S LiPo's 12.6 V reads 4.03 V.
+#define BASE_BATTERY_FULL_SCALE_MV 15638UL
+#endif
+#define BASE_BATTERY_MS 1000   // a Battery report each second
 #define BASE_WATCHDOG_MS 250   // without a WheelVelocity the wheels stop
 #define BASE_CONTROL_US 10000UL  // 100 Hz control loop
 #define BASE_ENCODERS_MS 100   // unsolicited Encoders while no command arrives

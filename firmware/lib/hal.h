@@ -13,6 +13,8 @@ uint32_t hal_baud();
 // Motor channel i: pwm in -255..255 (sign = direction), 0 brakes; encoder counts, cumulative.
 void hal_motor_pwm(uint8_t i, int16_t pwm);
 int32_t hal_encoder(uint8_t i);
+// The battery's voltage divider on an analog pin: the raw 10-bit reading (0..1023).
+uint16_t hal_battery_adc();
 // Hobby servo pulse width on channel i.
 void hal_servo_us(uint8_t i, uint16_t us);
 

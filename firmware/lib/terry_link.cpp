@@ -69,6 +69,7 @@ int payload_size(uint8_t type) {
     case ESTOP: return 1;
     case WHEEL_VELOCITY: return 4;
     case ENCODERS: return 11;
+    case BATTERY: return 2;
     case PAN_TILT_COMMAND: return 7;
     case PAN_TILT_STATE: return 10;
     case IMU_CONFIG: return 5;

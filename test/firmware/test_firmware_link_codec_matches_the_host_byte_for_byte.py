@@ -50,6 +50,13 @@ def test_documented_vectors_byte_for_byte(link_tool, message, seq, wire):
     assert frames == [codec.Frame(message.TYPE, seq, message.pack())]
 
 
+def test_every_message_type_has_the_same_payload_size_in_the_firmware(link_tool):
+    for kind in range(256):
+        out = subprocess.run([link_tool, "size", str(kind)], check=True, capture_output=True)
+        expected = m.MESSAGES[kind].size() if kind in m.MESSAGES else -1
+        assert int(out.stdout) == expected, f"type 0x{kind:02x}"
+
+
 def test_random_frames_encode_alike(link_tool):
     rng = random.Random(7)
     for _ in range(200):

@@ -1,6 +1,7 @@
 """The base motor board, seen from the host: wheel speed commands out, encoder counts in, over
 Terry's serial link (docs/serial-protocol.md). The board answers every WheelVelocity with an
-Encoders report, so each control tick gets a fresh sample. Survives unplugging: commands sent
+Encoders report, so each control tick gets a fresh sample, and reports its battery's voltage
+about once a second (on_battery(volts), on the link's thread). Survives unplugging: commands sent
 while the board is away are dropped and encoders() returns None until it is back.
 
 The constructor neither blocks nor starts threads: `start()` connects, `link.wait_up()` waits.
@@ -48,6 +49,7 @@ class BaseBoard:
         baud: int = 115200,
         on_up: Callable[[], None] = lambda: None,
         on_lost: Callable[[str], None] = lambda _reason: None,
+        on_battery: Callable[[float], None] = lambda _volts: None,
     ) -> None:
         self._fresh = threading.Condition()
         self._counts: tuple[int, int] | None = None
@@ -55,6 +57,8 @@ class BaseBoard:
         self._returned = 0  # the report count encoders() last returned
         self._estop = False
         self._up_callback = on_up
+        self._on_battery = on_battery
+        self.battery_volts: float | None = None  # the latest report
         self.link = Link(port, int(baud), m.FIRMWARE_BASE, self._on_message, self._on_up, on_lost)
 
     def start(self) -> BaseBoard:
@@ -81,6 +85,9 @@ class BaseBoard:
                 self._counts = (message.left, message.right)
                 self._reports += 1
                 self._fresh.notify_all()
+        elif isinstance(message, m.Battery):
+            self.battery_volts = message.millivolts / 1000.0
+            self._on_battery(self.battery_volts)
 
     def command(self, left: float, right: float) -> bool:
         """Wheel speed targets (rad/s); a bad value stops the wheels. False if not sent."""

@@ -49,6 +49,7 @@ class VelocityGovernor:
     _last_update: float | None = None
     estopped: bool = False
     forward_cap: float = math.inf  # m/s, set from what the Kinect sees ahead (obstacle_guard)
+    speed_scale: float = 1.0  # of the speed limits, below 1 on a low battery (terry.base.battery)
 
     def command(self, linear: float, angular: float, now: float) -> str | None:
         """Accept a requested twist; return None, or the reason it was refused (nothing moves)."""
@@ -83,10 +84,12 @@ class VelocityGovernor:
         if self.estopped:
             return 0.0, 0.0
         target = (0.0, 0.0) if self.timed_out(now) else self._target
-        lim = self.limits
-        forward = min(target[0], self.forward_cap)
+        lim, scale = self.limits, self.speed_scale
+        linear = max(-lim.max_linear * scale, min(lim.max_linear * scale, target[0]))
+        angular = max(-lim.max_angular * scale, min(lim.max_angular * scale, target[1]))
+        forward = min(linear, self.forward_cap)
         self.linear = _step_towards(self.linear, forward, lim.max_linear_accel * dt)
-        self.angular = _step_towards(self.angular, target[1], lim.max_angular_accel * dt)
+        self.angular = _step_towards(self.angular, angular, lim.max_angular_accel * dt)
         return self.linear, self.angular
 
 

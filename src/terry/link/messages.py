@@ -157,6 +157,15 @@ class Encoders(Message):
 
 
 @dataclass(frozen=True)
+class Battery(Message):
+    """base -> host about once a second: the battery's voltage (mV), read through a divider."""
+
+    TYPE = 0x12
+    FORMAT = "<H"
+    millivolts: int
+
+
+@dataclass(frozen=True)
 class PanTiltCommand(Message):
     """host -> pan/tilt: mode 0 hold, 1 pan position (urad), 2 pan velocity (urad/s); tilt mrad."""
 
@@ -216,6 +225,7 @@ MESSAGES: dict[int, type[Message]] = {
         Estop,
         WheelVelocity,
         Encoders,
+        Battery,
         PanTiltCommand,
         PanTiltState,
         ImuConfig,
