@@ -1,5 +1,6 @@
 """A simulated base motor board speaking the link protocol on a pty: two wheel gearmotors with a
-first-order speed response, quadrature encoders, the 250 ms host-silence watchdog and e-stop.
+first-order speed response, quadrature encoders, the 250 ms host-silence watchdog and e-stop,
+and a 3S LiPo that drains with wheel effort, reported as Battery each second.
 
 Encoders: 12 counts per motor revolution (quadrature) x 30:1 gearbox = 360 counts per wheel turn.
 """
@@ -28,6 +29,33 @@ MAX_SPEED = 20.0  # rad/s at the wheel, the motors' no-load speed
 ENCODER_PERIOD = 0.1  # s between unsolicited Encoders reports while no command arrives
 STATUS_PERIOD = 0.2  # s between Status reports
 FREE_RAM = 1400  # bytes, what the real sketch reports
+BATTERY_PERIOD = 1.0  # s between Battery reports
+ADC_FULL_SCALE = 15.638  # V read as 1023 through the divider (firmware/lib/base_app.h)
+
+
+@dataclass
+class SimBattery:
+    """The base's 3S LiPo, as firmware/host/plant.h models it: open-circuit voltage linear in the
+    charge from 10.2 V (empty) to 12.6 V (full), 0.1 ohm inside, 2.2 Ah; 0.25 A at idle and up
+    to 1.5 A per wheel at full effort."""
+
+    charge: float = 1.0  # of the capacity
+    current: float = 0.0  # A
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.charge <= 1.0:
+            raise ValueError(f"battery charge must be within 0..1, got {self.charge!r}")
+
+    def advance(self, dt: float, effort: float) -> None:
+        """effort: the sum over the wheels of |speed| / MAX_SPEED."""
+        self.current = 0.25 + 1.5 * effort
+        self.charge = max(0.0, self.charge - self.current * dt / (2.2 * 3600))
+
+    def millivolts(self) -> int:
+        """What the firmware sends: the voltage through its 10-bit ADC, in mV."""
+        volts = 10.2 + 2.4 * self.charge - 0.1 * self.current
+        reading = min(1023, max(0, round(volts * 1023 / ADC_FULL_SCALE)))
+        return reading * round(ADC_FULL_SCALE * 1000) // 1023
 
 
 @dataclass
@@ -60,6 +88,7 @@ class BaseBoardModel:
 
     baud: int = 115200
     wheels: tuple[Wheel, Wheel] = field(default_factory=lambda: (Wheel(), Wheel()))
+    battery: SimBattery = field(default_factory=SimBattery)
     estop: bool = False
     watchdog_tripped: bool = False
     clock: float = 0.0
@@ -69,6 +98,7 @@ class BaseBoardModel:
     _decoder: codec.Decoder = field(default_factory=codec.Decoder)
     _next_encoders: float = 0.0
     _next_status: float = 0.0
+    _next_battery: float = 0.0
 
     def _frame(self, message: m.Message) -> bytes:
         self._seq = (self._seq + 1) & 0xFF
@@ -145,7 +175,11 @@ class BaseBoardModel:
             self._stop()
         for wheel in self.wheels:
             wheel.advance(dt)
+        self.battery.advance(dt, sum(abs(w.speed) for w in self.wheels) / MAX_SPEED)
         out = bytearray()
+        if self.clock >= self._next_battery:
+            self._next_battery = self.clock + BATTERY_PERIOD
+            out += self._frame(m.Battery(self.battery.millivolts()))
         if self.clock >= self._next_encoders:
             out += self._encoders(self._acked)
         if self.clock >= self._next_status:
