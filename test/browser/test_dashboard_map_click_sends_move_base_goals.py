@@ -89,7 +89,7 @@ def shown_map(rospy_node, page) -> OccupancyGrid:
 def test_map_shows_the_robot_where_it_is(rospy_node, page):
     shown_map(rospy_node, page)
     truth = rospy_node.wait_for_message("/sim/ground_truth", Odometry, timeout=10).pose.pose
-    page.wait_for_selector("#map[data-robot]", timeout=20_000)
+    page.wait_for_selector("#map[data-robot]", timeout=60_000)
     x, y, yaw = map(float, page.get_attribute("#map", "data-robot").split())
     assert math.hypot(x - truth.position.x, y - truth.position.y) < 0.1
     assert abs(math.remainder(yaw - yaw_of(truth.orientation), math.tau)) < 0.1
@@ -193,9 +193,9 @@ def test_explore_buttons_start_and_stop_the_explore_node(rospy_node, page, ros_p
         return json.loads(msg.data)["state"]
 
     wait_for(lambda: state() == "idle", 60, "the explore node, idle")
-    page.wait_for_selector("#explore-row:not([hidden])", timeout=20_000)
+    page.wait_for_selector("#explore-row:not([hidden])", timeout=60_000)
     page.click("#explore-start")
     wait_for(lambda: state() == "exploring", 20, "the explore node exploring")
-    page.wait_for_selector("#explore-state[data-state=exploring]", timeout=10_000)
+    page.wait_for_selector("#explore-state[data-state=exploring]", timeout=30_000)
     page.click("#explore-stop")
     wait_for(lambda: state() != "exploring", 20, "the explore node stopped")

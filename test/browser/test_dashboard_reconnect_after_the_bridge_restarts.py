@@ -73,7 +73,7 @@ def test_stop_while_the_bridge_is_down_is_delivered_first_on_reconnect(rospy_nod
     page.on("websocket", watch)
     try:
         with bridge_down(sim_robot):
-            page.wait_for_selector("#conn[data-state=reconnecting]", timeout=20_000)
+            page.wait_for_selector("#conn[data-state=reconnecting]", timeout=60_000)
             page.wait_for_selector("body[data-link=down]")
             opacity = page.eval_on_selector("#arm-panel", "el => getComputedStyle(el).opacity")
             assert float(opacity) < 1, "values must grey out while disconnected"
@@ -88,7 +88,7 @@ def test_stop_while_the_bridge_is_down_is_delivered_first_on_reconnect(rospy_nod
         wait_for(
             lambda: ("/estop", True) in received.snapshot(), 60, "/estop true after the respawn"
         )
-        page.wait_for_selector("body[data-estop=on]", timeout=10_000)
+        page.wait_for_selector("body[data-estop=on]", timeout=30_000)
         assert page.is_visible("#estop-banner")
         wait_for(lambda: any(n == "/tilt/command" for n, _ in received.snapshot()), 10, "tilt")
         tilt = next(v for n, v in received.snapshot() if n == "/tilt/command")
