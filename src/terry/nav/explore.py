@@ -53,15 +53,22 @@ class Explorer:
 
     def next_goal(self, grid: Grid, robot: tuple[float, float], now: float) -> Frontier | None:
         """The nearest reachable frontier not tried yet. None: ask again later, or, when
-        `finished` says why, exploring is over. The map counts as closed only when the robot
-        stands on known free space and no frontier has shown up for `settle` s."""
+        `finished` says why, exploring is over. The map counts as closed only when the map has
+        free space under the robot and no frontier has shown up for `settle` s."""
         if self.started is None:
             raise RuntimeError("start() exploring before asking for goals")
         if now - self.started >= self.time_limit:
             self.finished = f"time limit of {self.time_limit:.0f} s reached"
             return None
         cell = grid.cell_of(*robot)
-        if cell is None or not grid.free[cell]:
+        reach = math.ceil(self.robot_radius / grid.resolution)
+        if (
+            cell is None
+            or not grid.free[
+                max(0, cell[0] - reach) : cell[0] + reach + 1,
+                max(0, cell[1] - reach) : cell[1] + reach + 1,
+            ].any()
+        ):
             return None  # the map has not seen where the robot stands yet
         found = find_frontiers(
             grid,

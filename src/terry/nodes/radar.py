@@ -3,7 +3,8 @@ the base (`radar_link`, on the pan axis), so gmapping and amcl work while the pa
 
 Subscribes: scan (sensor_msgs/LaserScan, any frame that tf can place in ~odom_frame).
 Publishes: radar/scan (sensor_msgs/LaserScan in ~frame_id, ~bins bearings over a full turn,
-NaN where nothing fresh was seen) at ~rate Hz, stamped with the newest tf of ~frame_id in odom.
+NaN where nothing fresh was seen) at ~rate Hz, stamped with the newest tf of ~frame_id in odom;
+no message while it has no fresh return at all.
 Params: ~frame_id (radar_link), ~odom_frame (odom), ~rate (5 Hz), ~bins (720), ~range_max (8 m),
 ~max_age (s a return is kept: one sweep period), ~max_travel (m), ~max_turn (rad).
 Each scan is placed in odom with tf at its own stamp; see terry.sensors.radar.
@@ -11,6 +12,7 @@ Each scan is placed in odom with tf at its own stamp; see terry.sensors.radar.
 
 from __future__ import annotations
 
+import numpy as np
 import rospy
 import tf2_ros
 from geometry_msgs.msg import TransformStamped
@@ -76,8 +78,12 @@ class RadarNode:
         stamp = tf.header.stamp
         if stamp <= self._last_stamp:  # tf has not moved on: the same scan again says nothing new
             return
-        self._last_stamp = stamp
         ranges = self.radar.ranges(stamp.to_sec(), planar(tf))
+        if not np.isfinite(ranges).any():
+            # nothing seen yet: gmapping would take an empty first scan for its whole first map
+            rospy.logwarn_throttle(10, "radar: no fresh returns from the Kinect's scan yet")
+            return
+        self._last_stamp = stamp
         msg = LaserScan()
         msg.header.stamp, msg.header.frame_id = stamp, self.frame_id
         msg.angle_min, msg.angle_max = self.radar.angle_min, self.radar.angle_max
