@@ -59,7 +59,7 @@ class SimWorld:
         slip = None
         if rospy.get_param("~odom_noise", False):
             slip = WheelSlip(
-                radius_error=tuple(rospy.get_param("~radius_error", [0.01, -0.005])),
+                radius_error=tuple(rospy.get_param("~radius_error", [0.004, -0.004])),
                 slip=rospy.get_param("~slip", 0.02),
                 seed=rospy.get_param("~seed", 0),
             )

@@ -21,7 +21,7 @@ class WheelSlip:
     deviation of the share of a wheel's turn lost to slip in each update (half-normal: a wheel
     never gains ground)."""
 
-    radius_error: tuple[float, float] = (0.01, -0.005)
+    radius_error: tuple[float, float] = (0.004, -0.004)
     slip: float = 0.02
     seed: int = 0
     _rng: np.random.Generator = field(init=False, repr=False)
