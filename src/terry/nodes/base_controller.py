@@ -5,7 +5,11 @@ Subscribes: cmd_vel (geometry_msgs/Twist), estop/state (std_msgs/Bool, latched, 
 node in launch/safety.launch), scan (the Kinect).
 Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint,
 diagnostics (the base board link's health, 1 Hz). All three at ~rate (50 Hz) while the base moves
-or is commanded, at ~rest_rate (10 Hz) while it stands still.
+or is commanded, at ~rest_rate (10 Hz) while it stands still. battery (sensor_msgs/BatteryState)
+and a "base battery" diagnostic with each report from the board (1 Hz).
+Low battery (terry.base.battery; ~battery_cells, ~battery_level_warn, ~battery_level_slow,
+~battery_level_critical, ~battery_slow_scale): warn, then slow the base, then call arm/relax
+and park the Kinect (pan/velocity 0, tilt/command 0) once.
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
 spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
@@ -16,23 +20,30 @@ stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~por
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import rospy
 import tf2_ros
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
 from sensor_msgs.msg import JointState, LaserScan
-from std_msgs.msg import Bool
+from std_msgs.msg import Bool, Float64
+from std_srvs.srv import Trigger
 
+from terry.base.battery import BatteryPolicy, BatterySpec, Levels
 from terry.base.board import BaseBoard, twist_refusal
 from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.base.guard import GuardSettings, forward_speed_limit
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
+from terry.nodes.battery_report import BatteryReport
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
 
-PUBLISHES = ("odom", "joint_states", "diagnostics")
+PUBLISHES = ("odom", "joint_states", "diagnostics", "battery")
+PARKING = ("pan/velocity", "tilt/command")  # the Kinect's pan stops, its tilt levels
+RELAX = "arm/relax"
 SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
@@ -62,18 +73,33 @@ class BaseController:
         self.tf_buffer = tf2_ros.Buffer()
         self._tf_listener = tf2_ros.TransformListener(self.tf_buffer)
         self.report = BoardReport("base board")
+        self.battery_policy = BatteryPolicy(
+            BatterySpec(cells=rospy.get_param("~battery_cells", 3)),
+            Levels(
+                warn=rospy.get_param("~battery_level_warn", 0.3),
+                slow=rospy.get_param("~battery_level_slow", 0.2),
+                critical=rospy.get_param("~battery_level_critical", 0.1),
+                slow_scale=rospy.get_param("~battery_slow_scale", 0.5),
+            ),
+        )
+        self.battery_report = BatteryReport(
+            "battery", self.battery_policy.spec.cells, self.base_frame
+        )
+        # Latched: a pan/tilt node that starts (or restarts) later still parks.
+        self.park_pubs = [rospy.Publisher(n, Float64, queue_size=1, latch=True) for n in PARKING]
         self.board = BaseBoard(
             rospy.get_param("~port"),
             rospy.get_param("~baud", 115200),
             on_up=self._on_up,
             on_lost=self.report.on_lost,
+            on_battery=guarded(self._on_battery),
         )
         self.odometry: EncoderOdometry | None = None  # made when the board says its ticks/rev
         self._board_restarted = False
         self.estop = EstopWatch()
         self.governor.set_estop(True)  # stopped until the e-stop state says otherwise
         self.board.estop(True)
-        odom, joints, _diagnostics = PUBLISHES
+        odom, joints, _diagnostics, _battery = PUBLISHES
         self.odom_pub = rospy.Publisher(odom, Odometry, queue_size=10)
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
         self.tf = tf2_ros.TransformBroadcaster()
@@ -92,6 +118,31 @@ class BaseController:
     def _on_up(self) -> None:
         self._board_restarted = True  # the board may have reset its counters
         self.report.on_up()
+
+    def _on_battery(self, volts: float) -> None:
+        """A report from the board: apply the policy, publish /battery and the diagnostic."""
+        try:
+            step = self.battery_policy.update(volts, rospy.get_time())
+        except ValueError as error:
+            rospy.logerr_throttle(10, f"base: {error}; ignored")
+            return
+        self.governor.speed_scale = step.speed_scale
+        if step.changed:
+            (rospy.logwarn if step.stage else rospy.loginfo)(f"base: {step.text()}")
+        if step.relax_and_park:
+            threading.Thread(target=self._relax_and_park, daemon=True).start()
+        self.battery_report.publish(volts, step, self.board.link.port)
+
+    def _relax_and_park(self) -> None:
+        for publisher in self.park_pubs:
+            publisher.publish(Float64(0.0))
+        try:
+            rospy.wait_for_service(RELAX, timeout=5.0)
+            reply = rospy.ServiceProxy(RELAX, Trigger)()
+            done = f"arm relaxed ({reply.message})" if reply.success else reply.message
+        except (rospy.ROSException, rospy.ServiceException) as error:
+            done = f"could not relax the arm: {error}"
+        rospy.logwarn(f"base: battery critical: Kinect parked; {done}")
 
     def _on_cmd_vel(self, msg: Twist) -> None:
         now = rospy.get_time()
