@@ -35,12 +35,16 @@ In the order a user meets them:
   the sweeping Kinect's scans as full circles in `radar_link`) -> node `radar`; `pacing` (full
   rate while something moves, a rest rate while still: the pan/tilt and base nodes' outputs).
 - `terry.base`: `drive` (diff-drive kinematics, speed governor with dead-man, odometry), `guard`
-  (the Kinect's blind spot), `board` (the base board over the link) -> node `base_controller`.
+  (the Kinect's blind spot), `board` (the base board over the link), `battery` (charge from
+  voltage, the low-battery policy) -> node `base_controller` (/battery: `nodes.battery_report`).
 - `terry.nav`: `frontier` (reachable frontiers on an occupancy grid), `explore` (which frontier
   next, when to stop) -> node `explore`.
 - `terry.bridge`: the rosbridge v2 protocol (ops, JSON <-> ROS conversion, bounded per-client
   queues, rosapi) and its WebSocket server -> node `rosbridge`.
 - `terry.dashboard`: the web page's server (`app`, Flask) -> node `dashboard_server`.
+- `terry.bringup`: `doctor` (`./run doctor`: what blocks a first run, each with its fix),
+  `boards` (which board is on which port, why a port is unusable), `system` (permissions, ROS
+  settings, clock skew), `udev` (the rules and stable /dev/terry/ names).
 - `terry.sim`: `pty` (a serial port on a pseudo-terminal), `maestro_device` -> node
   `sim_maestro`; `firmware` (the real firmware's host build driving simulated plants) -> nodes
   `sim_pan_tilt`, `sim_imu`; `base_board` -> node `sim_base_board`; `world` (the apartment, the
