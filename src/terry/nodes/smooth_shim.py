@@ -48,13 +48,13 @@ class SmoothShim:
         )
         self._read_mode(rospy.get_param("~mode", PASS_THROUGH))
         rospy.set_param("~enabled", self.stream.enabled)
-        self.poll_period = float(rospy.get_param("~poll_period", 0.2))
-        self._next_poll = rospy.get_time()
         self.output = rospy.Publisher("/arm/joint_command", JointTrajectory, queue_size=10)
         rospy.Subscriber("/arm/smooth_command", JointTrajectory, self.on_command, queue_size=50)
         rospy.Subscriber("/joint_states", JointState, self.on_joint_states, queue_size=5)
         rospy.Subscriber(STATE_TOPIC, Bool, self.on_estop, queue_size=1)
         rospy.Service("/arm/smooth/set_enabled", SetBool, self.on_set_enabled)
+        # On a timer, not in the streaming loop: a slow master never delays a setpoint.
+        rospy.Timer(rospy.Duration(float(rospy.get_param("~poll_period", 0.2))), self.poll)
 
     def on_command(self, msg: JointTrajectory) -> None:
         points = [
@@ -92,12 +92,13 @@ class SmoothShim:
         if refused:
             rospy.logerr_throttle(10.0, f"~mode: {refused}")
 
-    def poll(self) -> None:
+    def poll(self, _event=None) -> None:
         """The live parameters (rosparam set works while the shim runs)."""
         try:
             enabled = rospy.get_param("~enabled", self.stream.enabled)
             mode = rospy.get_param("~mode", self.stream.mode)
-        except OSError as error:  # the master is away for a moment: keep the current settings
+        except Exception as error:  # the master away for a moment: keep the current settings,
+            # and keep this timer alive (an exception would end its thread)
             rospy.logwarn_throttle(10.0, "cannot read the shim's parameters: %s", error)
             return
         self._read_mode(mode)
@@ -105,14 +106,10 @@ class SmoothShim:
             self._set_enabled(enabled)
 
     def step(self) -> None:
-        """One period: the next setpoint of a running move, and the parameters when due."""
-        now = rospy.get_time()
-        setpoint = self.stream.tick(now)
+        """One period: the next setpoint of a running move."""
+        setpoint = self.stream.tick(rospy.get_time())
         if setpoint is not None:
             self._send(setpoint)
-        if now >= self._next_poll:
-            self._next_poll = now + self.poll_period
-            self.poll()
 
     def _send(self, setpoint: Setpoint) -> None:
         self.output.publish(
