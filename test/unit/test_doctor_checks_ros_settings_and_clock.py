@@ -33,7 +33,7 @@ def test_a_malformed_master_uri_is_a_problem(uri):
 
 def test_an_unset_master_uri_is_a_warning():
     [finding] = system.ros_environment({})
-    assert finding.level == WARN and "tools/env.sh" in finding.fix
+    assert finding.level == WARN and "export ROS_MASTER_URI=" in finding.fix
 
 
 def test_an_unresolvable_master_host_is_a_problem():

@@ -90,4 +90,5 @@ def test_doctor_exits_nonzero_on_a_problem_and_prints_a_summary(
     bad = run_doctor("--by-id", str(by_id), "--port", str(other_protocol_board))
     assert bad.returncode == 1
     summary = bad.stdout.splitlines()[-1]
-    assert summary.startswith("terry doctor: 1 problem(s)") and "old_base=PROBLEM" in summary
+    assert summary.startswith("terry doctor: 1 problem(s)")
+    assert "old_base=PROBLEM (base v1 p0 1400 B)" in summary

@@ -114,8 +114,12 @@ def _cannot_open(name: str, port: str, error: serial.SerialException) -> Finding
 def judge(name: str, port: str, reply: m.HelloReply) -> Finding:
     """A board that answered: is its firmware one of Terry's, on this host's protocol?"""
     who = describe(reply)
+    name_of = m.FIRMWARE_NAMES.get(reply.firmware, f"firmware {reply.firmware}")
+    brief = f"{name_of} v{reply.firmware_version} p{reply.protocol} {reply.free_ram} B"
     if reply.firmware not in SKETCHES:
-        return Finding(name, PROBLEM, who, "flash one of Terry's sketches (docs/firmware.md)")
+        return Finding(
+            name, PROBLEM, who, "flash one of Terry's sketches (docs/firmware.md)", brief
+        )
     if reply.protocol != m.PROTOCOL_VERSION:
         if reply.protocol < m.PROTOCOL_VERSION:
             fix = f"the board's firmware is older: flash it: {flash_command(port, reply.firmware)}"
@@ -126,10 +130,11 @@ def judge(name: str, port: str, reply: m.HelloReply) -> Finding:
             PROBLEM,
             f"protocol mismatch: {who}; the host speaks protocol v{m.PROTOCOL_VERSION}",
             fix,
+            brief,
         )
     if reply.free_ram < LOW_RAM:
-        return Finding(name, WARN, f"{who}: low free RAM", "rebuild with `make -C firmware`")
-    return Finding(name, OK, who)
+        return Finding(name, WARN, f"{who}: low free RAM", "rebuild: make -C firmware", brief)
+    return Finding(name, OK, who, "", brief)
 
 
 def missing_boards(found: list[Finding]) -> list[Finding]:

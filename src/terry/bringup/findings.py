@@ -15,6 +15,7 @@ class Finding:
     level: str
     text: str
     fix: str = ""
+    brief: str = ""  # for the summary line: a board's identity
 
     def line(self) -> str:
         fix = f"\n      fix: {self.fix}" if self.fix and self.level != OK else ""
@@ -25,5 +26,7 @@ def summary(findings: list[Finding]) -> str:
     """One line a user can paste into a bug report."""
     problems = sum(f.level == PROBLEM for f in findings)
     warnings = sum(f.level == WARN for f in findings)
-    parts = "; ".join(f"{f.check}={f.level}" for f in findings)
+    parts = "; ".join(
+        f"{f.check}={f.level}" + (f" ({f.brief})" if f.brief else "") for f in findings
+    )
     return f"terry doctor: {problems} problem(s), {warnings} warning(s): {parts}"

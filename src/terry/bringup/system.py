@@ -21,7 +21,7 @@ from terry.bringup.findings import OK, PROBLEM, WARN, Finding
 SKEW_WARN = 1.0  # s: the master's HTTP Date header has a resolution of 1 s
 SKEW_PROBLEM = 2.0  # s: tf and message filters drop data from a clock this far off
 NAVIGATION = ("move_base", "amcl", "map_server", "gmapping")
-ENV_FIX = "source tools/env.sh (./run does), or set it in ~/.bashrc on every machine"
+ENV_FIX = "export ROS_MASTER_URI=http://localhost:11311 (or the robot's name) in ~/.bashrc"
 
 
 def dialout() -> Finding:
