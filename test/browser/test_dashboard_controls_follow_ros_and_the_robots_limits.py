@@ -1,11 +1,13 @@
-"""Every pan/tilt control moves the robot exactly as far as the URDF allows (judged on
-/joint_states), the page's controls follow what ROS says whoever changed it (radar mode and
+"""Every pan/tilt control, the claw slider, the smoothing box and the on-screen stick move the
+robot exactly as far as the robot allows (judged on /joint_states, the shim's parameter and
+/cmd_vel), the page's controls follow what ROS says whoever changed it (radar mode and
 speed, the smoothing switch, the e-stop), the arrow keys drive after a slider was used, a
 gamepad drives only with its dead-man button held, and a board that stops answering turns its
 panel visibly stale."""
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -104,11 +106,11 @@ def test_controls_follow_what_ros_says_whoever_changed_it(rospy_node, page):
     try:
         wait_for(lambda: velocity.get_num_connections() > 0, 20, "subscribers of /pan/velocity")
         velocity.publish(Float64(0.1))
-        page.wait_for_function("document.getElementById('radar').checked", timeout=10_000)
+        page.wait_for_function("document.getElementById('radar').checked", timeout=30_000)
         assert float(page.input_value("#radar-speed")) == pytest.approx(0.1)
         wait_for(lambda: command.get_num_connections() > 0, 20, "subscribers of /pan/command")
         command.publish(Float64(0.0))
-        page.wait_for_function("!document.getElementById('radar').checked", timeout=10_000)
+        page.wait_for_function("!document.getElementById('radar').checked", timeout=30_000)
     finally:
         velocity.unregister()
         command.unregister()
@@ -116,16 +118,16 @@ def test_controls_follow_what_ros_says_whoever_changed_it(rospy_node, page):
     for value in (False, True):
         rospy_node.set_param("/smooth_shim/enabled", value)
         page.wait_for_function(
-            f"document.getElementById('smooth').checked === {str(value).lower()}", timeout=10_000
+            f"document.getElementById('smooth').checked === {str(value).lower()}", timeout=30_000
         )
 
     estop = rospy_node.Publisher("/estop", Bool, queue_size=1, latch=True)
     try:
         wait_for(lambda: estop.get_num_connections() > 0, 20, "subscribers of /estop")
         estop.publish(Bool(True))
-        page.wait_for_selector("#estop-banner", state="visible", timeout=10_000)
+        page.wait_for_selector("#estop-banner", state="visible", timeout=30_000)
         estop.publish(Bool(False))
-        page.wait_for_selector("#estop-banner", state="hidden", timeout=10_000)
+        page.wait_for_selector("#estop-banner", state="hidden", timeout=30_000)
     finally:
         estop.unregister()
 
@@ -190,16 +192,89 @@ def board_processes(node: str) -> list[int]:
 
 
 def test_a_board_that_stops_answering_turns_its_panel_stale(page):
-    page.wait_for_selector("#diag tr[data-name='pan/tilt board'].level0", timeout=20_000)
+    page.wait_for_selector("#diag tr[data-name='pan/tilt board'].level0", timeout=60_000)
     assert "stale" not in page.get_attribute("#pantilt-panel", "class")
     pids = board_processes("/sim_pan_tilt")
     for pid in pids:
         os.kill(pid, signal.SIGSTOP)  # the board hangs: no more replies
     try:
-        page.wait_for_selector("#pantilt-panel.stale", timeout=20_000)
+        page.wait_for_selector("#pantilt-panel.stale", timeout=60_000)
         assert page.locator("#diag tr[data-name='pan/tilt board'].level2").count() == 1
         assert "stale" not in page.get_attribute("#arm-panel", "class")
     finally:
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
     page.wait_for_selector("#pantilt-panel:not(.stale)", timeout=30_000)
+
+
+def test_pan_dial_click_turns_the_kinect_there(page, joints):
+    page.wait_for_selector("body[data-pantilt=ready]", timeout=30_000)
+    box = page.locator("#pan-dial").bounding_box()
+    centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    radius = box["width"] / 3
+    for angle in (0.5, -0.4):  # rad, counter-clockwise from the front (up on the dial)
+        page.mouse.click(centre_x - radius * math.sin(angle), centre_y - radius * math.cos(angle))
+
+        def there(angle=angle) -> bool:
+            return (
+                bool(joints.pan) and abs(math.remainder(joints.pan[-1][1] - angle, math.tau)) < 0.03
+            )
+
+        wait_for(there, 40, f"pan_joint at {angle} rad (mod 2 pi)")
+
+
+def test_claw_slider_ends_open_and_close_the_claw_to_its_limits(rospy_node, page):
+    claw = ROBOT.joint("arm_claw")
+    seen: list[float] = []
+
+    def on_joints(msg: JointState) -> None:
+        if "arm_claw" in msg.name:
+            seen.append(msg.position[msg.name.index("arm_claw")])
+
+    sub = rospy_node.Subscriber("/joint_states", JointState, on_joints, queue_size=50)
+    try:
+        page.evaluate(
+            "() => { for (const [k, v] of [['x', 0.15], ['y', 0.0], ['z', 0.1]])"
+            " document.getElementById('arm-' + k).value = v; }"
+        )
+        for key, end in (("Home", claw.lower), ("End", claw.upper)):
+            slide(page, "#arm-claw", key)
+            wait_for(lambda end=end: seen and abs(seen[-1] - end) < 0.01, 20, f"claw at {end}")
+    finally:
+        sub.unregister()
+
+
+def test_smoothing_box_switches_the_shim(rospy_node, page):
+    page.wait_for_function("document.getElementById('smooth-state').textContent === ''")
+    for _ in range(2):
+        was = rospy_node.get_param("/smooth_shim/enabled")
+        page.click("#smooth")
+        wait_for(
+            lambda was=was: rospy_node.get_param("/smooth_shim/enabled") is not was,
+            10,
+            "the shim switched by the box",
+        )
+
+
+def test_on_screen_stick_drives_while_dragged(rospy_node, page):
+    forward: list[float] = []
+    sub = rospy_node.Subscriber("/cmd_vel", Twist, lambda m: forward.append(m.linear.x))
+    try:
+        wait_for(lambda: sub.get_num_connections() > 0, 20, "the page's /cmd_vel publisher")
+        page.wait_for_function("!document.getElementById('base-max').disabled")
+        box = page.locator("#joystick").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y - box["height"] / 2, steps=4)  # stick fully forward
+        speed = float(page.input_value("#base-max"))
+        wait_for(
+            lambda: forward and abs(forward[-1] - speed) < 0.01 * speed,
+            10,
+            "/cmd_vel at the slider's speed from the stick held fully forward",
+        )
+        page.mouse.up()
+        wait_for(lambda: forward[-1] == 0.0, 10, "/cmd_vel zero when the stick is let go")
+    finally:
+        page.mouse.up()
+        sub.unregister()
