@@ -40,5 +40,8 @@ case ":${ROS_PACKAGE_PATH:-}:" in
   *) export ROS_PACKAGE_PATH="$_terry_root${ROS_PACKAGE_PATH:+:$ROS_PACKAGE_PATH}" ;;
 esac
 export ROS_PYTHON_VERSION=3
+# ROS stays on loopback unless a network was asked for (ROS_IP or ROS_HOSTNAME set): rospy and
+# roscpp then bind the master and every node's ports to 127.0.0.1 (docs/navigation.md: networks).
+if [ -z "${ROS_IP:-}" ] && [ -z "${ROS_HOSTNAME:-}" ]; then export ROS_HOSTNAME=localhost; fi
 export ROSLIBPY_TRANSPORT="${ROSLIBPY_TRANSPORT:-asyncio}"
 unset _terry_root _terry_overlay

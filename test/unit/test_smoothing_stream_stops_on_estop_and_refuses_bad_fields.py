@@ -103,3 +103,15 @@ def test_pass_through_forwards_valid_commands_and_an_empty_one_stops_at_once():
     assert s.command(["arm_elbow"], [], now=0.1).forward
     assert s.tick(0.12) is None
     assert s.command(["arm_knee"], [], now=0.2).refused  # even a stop names real joints
+
+
+def test_a_move_waits_until_every_joint_has_been_heard():
+    """Planning from a guessed 0 for an unheard joint once rushed the elbow at 2 rad/s."""
+    s = SmoothStream(Smoother(JOINTS), PERIOD, lambda *line: None)
+    s.heard_estop(False, 0.0)
+    s.joint_states(["arm_elbow"], [-1.0])
+    answer = s.command(*MOVE, now=0.0)
+    assert "not known yet" in answer.refused and "arm_shoulder" in answer.refused
+    assert answer.setpoint is None and s.tick(0.1) is None
+    s.joint_states(list(JOINTS), [0.0] * len(JOINTS))
+    assert s.command(*MOVE, now=0.2).setpoint is not None

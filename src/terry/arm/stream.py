@@ -84,6 +84,12 @@ class SmoothStream:
                 return Answer(forward=True)
             current = self.plan
             if current is None or now >= current.end:  # at rest: start where the arm is
+                unknown = sorted(set(self.smoother.joints) - set(self.measured))
+                if unknown:  # planning from a guess would rush the arm from there
+                    return Answer(
+                        refused="smooth command refused, nothing sent: where the arm is, is not "
+                        f"known yet (no /joint_states for {', '.join(unknown)})"
+                    )
                 current = self.smoother.hold(now, self.measured)
             try:
                 self.plan = self.smoother.splice(current, now, command, self.mode)

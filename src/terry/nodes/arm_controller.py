@@ -24,6 +24,15 @@ from collections.abc import Callable
 
 import actionlib
 import rospy
+
+try:  # control_msgs is not in Debian: ./run setup builds it into the overlay
+    import control_msgs.msg  # noqa: F401
+except ModuleNotFoundError as missing:
+    raise SystemExit(
+        "arm_controller: control_msgs is missing, so the arm's action servers cannot start (the "
+        "rest of the arm works). Debian 12: ./run setup with the thirdparty sources "
+        "(docs/navigation.md); Ubuntu Noetic: sudo apt install ros-noetic-control-msgs"
+    ) from missing
 from control_msgs.msg import (
     FollowJointTrajectoryAction,
     FollowJointTrajectoryFeedback,
