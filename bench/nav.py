@@ -14,6 +14,7 @@ gmapping, amcl, move_base and depthimage_to_laserscan from the navigation overla
 Run: ./run bench nav [--minutes 10] [--only mapping|navigation] [--radar-only]
      [--picture docs/navigation-map.png]
 Needs the navigation overlay (`./run setup`); about 2 x (2 x minutes + 10) minutes in all.
+(Over 300 lines: the mapping and navigation scenarios and their scoring, run as one script.)
 """
 
 from __future__ import annotations

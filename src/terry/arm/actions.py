@@ -12,7 +12,8 @@ own. Tolerances follow control_msgs/JointTolerance: > 0 the bound, 0 the server'
 The claw (GripperCommand) is a `ClawMonitor`: reached, or stalled when its measured angle stops
 short of the command while the command is still ahead. A hobby servo's torque grows with the
 gap between its command and where it is, so `squeeze_target` honours max_effort by commanding
-a stalled claw only `effort / stiffness` past the point where it stopped.
+a stalled claw only `effort / stiffness` past the point where it stopped. (Over 300 lines: the
+checks and verdicts of both actions use one goal model.)
 """
 
 from __future__ import annotations

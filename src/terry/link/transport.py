@@ -8,7 +8,8 @@ is delivered (the place to configure a fresh board), and on_lost(reason) when an
 When the host has sent nothing for HEARTBEAT seconds the link sends keepalive()'s message (a
 board's latest command, which feeds its watchdog) or, if that is None, a Heartbeat.
 Errors name the likely cause (wrong baud, wrong firmware, old protocol, sketch not running)
-in `last_error` and in the log ("terry.link").
+in `last_error` and in the log ("terry.link"). (Over 300 lines: the handshake, the supervisor
+and the lifecycle share the port and its lock; split, each would reach into the others.)
 """
 
 from __future__ import annotations

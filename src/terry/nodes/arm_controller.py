@@ -13,7 +13,8 @@ brakes smoothly to a stop; the e-stop (/estop/state) aborts. The claw's server
 Params: ~goal_tolerance (0.03 rad), ~goal_time (1.0 s), ~path_tolerance (0: not checked),
 ~claw_tolerance (0.03 rad), ~stall_time (0.3 s), ~claw_stiffness (2.5 N m/rad: the servo's torque
 per rad between command and position). The shim's ~max_acceleration, ~enabled and ~mode are read
-from /smooth_shim.
+from /smooth_shim. (About 300 lines: the FollowJointTrajectory server with its monitor loop; the
+gripper and the pose services are modules of their own.)
 """
 
 from __future__ import annotations
