@@ -22,6 +22,7 @@ from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 from terry.arm.kinematics import ArmKinematics
 from terry.arm.targets import Answer, TargetSolver, as_json, refusal
 from terry.model import load_robot
+from terry.nodes.startup import start
 
 ARM_FRAME = "arm_base_link"
 TF_TIMEOUT = 0.5  # s to wait for a transform of a target's frame
@@ -76,10 +77,5 @@ class ArmIk:
 
 
 def main() -> None:
-    rospy.init_node("arm_ik")
-    try:
-        ArmIk()
-    except ValueError as error:  # a bad parameter: say which, and stop
-        rospy.logfatal("arm_ik cannot start: %s", error)
-        raise SystemExit(1) from None
+    start("arm_ik", ArmIk)
     rospy.spin()

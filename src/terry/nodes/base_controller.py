@@ -38,6 +38,7 @@ from terry.base.guard import GuardSettings, forward_speed_limit
 from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
 from terry.nodes.battery_report import BatteryReport
 from terry.nodes.link_diagnostics import BoardReport, guarded
+from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
 
@@ -254,14 +255,6 @@ class BaseController:
 
 
 def main() -> None:
-    rospy.init_node("base_controller")
-    try:
-        controller = BaseController()
-    except KeyError as error:
-        rospy.logfatal(f"base: parameter {error} is required")
-        raise SystemExit(1) from error
-    except ValueError as error:
-        rospy.logfatal(f"base: {error}")
-        raise SystemExit(1) from error
+    controller = start("base_controller", BaseController)
     rospy.on_shutdown(controller.shutdown)
     rospy.spin()

@@ -32,6 +32,7 @@ from terry.base.drive import Pose2D
 from terry.model import footprint_radius, load_robot
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Frontier, Grid
+from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC
 
 PUBLISHES = ("explore/status",)
@@ -206,10 +207,5 @@ class ExploreNode:
 
 
 def main() -> None:
-    rospy.init_node("explore")
-    try:
-        ExploreNode()
-    except ValueError as error:
-        rospy.logfatal(f"explore: {error}")
-        raise SystemExit(1) from error
+    start("explore", ExploreNode)
     rospy.spin()

@@ -15,6 +15,7 @@ from geometry_msgs.msg import Quaternion, Vector3
 from sensor_msgs.msg import Imu
 
 from terry.nodes.link_diagnostics import BoardReport
+from terry.nodes.startup import start
 from terry.sensors.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
 from terry.sensors.imu_filter import GyroCalibration, Madgwick
 
@@ -92,14 +93,6 @@ class ImuNode:
 
 
 def main() -> None:
-    rospy.init_node("imu")
-    try:
-        node = ImuNode()
-    except KeyError as error:
-        rospy.logfatal(f"imu: parameter {error} is required")
-        raise SystemExit(1) from error
-    except ValueError as error:
-        rospy.logfatal(f"imu: {error}")
-        raise SystemExit(1) from error
+    node = start("imu", ImuNode)
     rospy.on_shutdown(node.board.close)
     rospy.spin()

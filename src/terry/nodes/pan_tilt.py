@@ -20,6 +20,7 @@ from std_msgs.msg import Bool, Float64
 from terry.link import messages as m
 from terry.model import load_robot
 from terry.nodes.link_diagnostics import BoardReport, guarded
+from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
 from terry.sensors.pan_tilt import PanTiltLimits, PanTiltReading, PanTiltUnit
@@ -94,11 +95,6 @@ class PanTiltNode:
 
 
 def main() -> None:
-    rospy.init_node("pan_tilt")
-    try:
-        node = PanTiltNode()
-    except KeyError as error:
-        rospy.logfatal(f"pan_tilt: parameter {error} is required")
-        raise SystemExit(1) from error
+    node = start("pan_tilt", PanTiltNode)
     rospy.on_shutdown(node.unit.close)
     rospy.spin()

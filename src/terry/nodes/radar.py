@@ -19,6 +19,7 @@ from geometry_msgs.msg import TransformStamped
 from sensor_msgs.msg import LaserScan
 
 from terry.base.drive import Pose2D
+from terry.nodes.startup import start
 from terry.sensors.radar import Radar, SectorScan
 
 PUBLISHES = ("radar/scan",)
@@ -95,10 +96,5 @@ class RadarNode:
 
 
 def main() -> None:
-    rospy.init_node("radar")
-    try:
-        RadarNode()
-    except ValueError as error:
-        rospy.logfatal(f"radar: {error}")
-        raise SystemExit(1) from error
+    start("radar", RadarNode)
     rospy.spin()

@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import rospy
 
-from terry.sim.firmware import start_board
-from terry.sim.pty import default_link
+from terry.nodes.startup import run_firmware_board
 
 
 def main() -> None:
     rospy.init_node("sim_pan_tilt")
-    link = rospy.get_param("~link", default_link("pan_tilt"))
-    board = start_board("pan_tilt", link)
-    rospy.loginfo("simulated pan/tilt board (host-built firmware) on %s", link)
-    rospy.on_shutdown(board.terminate)
-    while not rospy.is_shutdown() and board.poll() is None:
-        rospy.sleep(0.2)
-    if board.poll() not in (None, 0, -15):
-        rospy.logerr("sim_pan_tilt: the firmware exited with status %s", board.returncode)
-    board.terminate()
-    board.wait()
+    run_firmware_board("pan_tilt")
