@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from fixtures.harness import Process, ProcessGroup, Recorder, ros_environment, wait_for
-from overlay_fixtures import overlay_environment
+from fixtures.overlay import overlay_environment
 from scipy import ndimage
 
 from terry.base.drive import Pose2D

@@ -14,8 +14,8 @@ import math
 
 import pytest
 from fixtures.harness import Recorder, wait_for
+from fixtures.overlay import needs_overlay
 from navsim import bring_up, score_map
-from overlay_fixtures import needs_overlay
 
 pytestmark = [needs_overlay, pytest.mark.timeout(1500)]
 
@@ -50,8 +50,8 @@ def test_goal_in_unexplored_space_is_planned_and_reached(robot):
 def test_exploring_yields_a_map_on_the_true_walls_covering_the_apartment(
     robot, ros_process, tmp_path
 ):
+    from fixtures.overlay import overlay_environment
     from nav_msgs.msg import OccupancyGrid
-    from overlay_fixtures import overlay_environment
     from std_msgs.msg import String
 
     saved = tmp_path / "explored"

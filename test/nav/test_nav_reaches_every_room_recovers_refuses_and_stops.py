@@ -14,8 +14,8 @@ import time
 
 import pytest
 from fixtures.harness import Recorder, wait_for
+from fixtures.overlay import needs_overlay
 from navsim import FOOTPRINT, angle_diff, bring_up, clearance, goal, pose_of
-from overlay_fixtures import needs_overlay
 
 pytestmark = [needs_overlay, pytest.mark.timeout(1200)]
 

@@ -9,12 +9,8 @@ import sys
 
 import pytest
 import rosgraph
-from overlay_fixtures import REPO, needs_overlay, overlay_environment
-
-try:
-    from fixtures.harness import wait_for
-except ImportError:  # test/harness.py before the move into test/fixtures/
-    from harness import wait_for
+from fixtures.harness import wait_for
+from fixtures.overlay import REPO, needs_overlay, overlay_environment
 
 pytestmark = needs_overlay
 

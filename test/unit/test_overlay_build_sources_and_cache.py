@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from overlay_fixtures import REPO
+from fixtures.overlay import REPO
 
 SCRIPT = REPO / "tools" / "overlay" / "build"
 INPUTS = ("tools/overlay/build", "tools/overlay/fixes.sh", "tools/apt/nav.txt")
