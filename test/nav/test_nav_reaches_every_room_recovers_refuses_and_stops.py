@@ -17,7 +17,7 @@ from fixtures.harness import Recorder, wait_for
 from fixtures.overlay import needs_overlay
 from navsim import FOOTPRINT, angle_diff, bring_up, clearance, goal, pose_of
 
-pytestmark = [needs_overlay, pytest.mark.timeout(1200)]
+pytestmark = [needs_overlay, pytest.mark.nav_scenario, pytest.mark.timeout(1200)]
 
 # room: a goal (x, y, yaw) in the map, in the order a tour of the apartment visits them
 ROOMS = {
