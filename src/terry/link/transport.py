@@ -32,6 +32,7 @@ HANDSHAKE_TIMEOUT = 2.5  # s to wait for a HelloReply: an Uno resets on open, it
 HELLO_REPEAT = 0.25  # s between Hellos while waiting (the bootloader eats the first ones)
 SILENCE_LIMIT = 1.0  # s without any frame from the board before the link counts as lost
 RETRY = 0.5  # s between attempts to reopen the port
+WRITE_TIMEOUT = 0.1  # s: a board that stops reading (hung) must not block the host's writes
 LOW_RAM = 200  # bytes; less free RAM on the board is reported as a likely cause of trouble
 CONNECTING, UP, LOST = "connecting", "up", "lost"
 
@@ -160,7 +161,9 @@ class Link:
         first = True
         while not self._stop.is_set():
             try:
-                self._serial = serial.Serial(self.port, self.baud, timeout=0.02, exclusive=True)
+                self._serial = serial.Serial(
+                    self.port, self.baud, timeout=0.02, write_timeout=WRITE_TIMEOUT, exclusive=True
+                )
             except (serial.SerialException, OSError, ValueError) as error:
                 self._note_error(
                     f"cannot open {self.port}: {error} "
@@ -326,7 +329,9 @@ def probe(port: str, baud: int = 115200, timeout: float = HANDSHAKE_TIMEOUT) -> 
     or firmware). serial.SerialException when the port cannot be opened (missing, no permission,
     held by another program); HandshakeError naming the likely cause when no board answers."""
     link = Link(port, baud, firmware=0, on_message=_nothing)
-    link._serial = serial.Serial(port, baud, timeout=0.02, exclusive=True)
+    link._serial = serial.Serial(
+        port, baud, timeout=0.02, write_timeout=WRITE_TIMEOUT, exclusive=True
+    )
     try:
         return link._exchange_hello(timeout)
     finally:
