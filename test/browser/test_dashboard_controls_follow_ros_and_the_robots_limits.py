@@ -100,17 +100,33 @@ def test_radar_at_the_default_and_the_slowest_speed_turns_the_pan_as_commanded(p
     wait_for(lambda: abs(joints.pan_speed(1.0)) < 0.01, 20, "the pan stopped with radar off")
 
 
+def follows(page, publish, shown: str) -> None:
+    """Publish once a second until the page's state satisfies the JS expression `shown`."""
+
+    def published_and_shown() -> bool:
+        publish()
+        return bool(page.evaluate(shown)) or bool(
+            page.wait_for_timeout(1000) or page.evaluate(shown)
+        )
+
+    wait_for(published_and_shown, 30, f"the page to show {shown}")
+
+
 def test_controls_follow_what_ros_says_whoever_changed_it(rospy_node, page):
     velocity = rospy_node.Publisher("/pan/velocity", Float64, queue_size=1)
     command = rospy_node.Publisher("/pan/command", Float64, queue_size=1)
     try:
         wait_for(lambda: velocity.get_num_connections() > 0, 20, "subscribers of /pan/velocity")
-        velocity.publish(Float64(0.1))
-        page.wait_for_function("document.getElementById('radar').checked", timeout=30_000)
+        # Published until the page shows it, as a user would repeat it: one message may arrive
+        # while a just-connected subscriber is still settling.
+        follows(
+            page, lambda: velocity.publish(Float64(0.1)), "document.getElementById('radar').checked"
+        )
         assert float(page.input_value("#radar-speed")) == pytest.approx(0.1)
         wait_for(lambda: command.get_num_connections() > 0, 20, "subscribers of /pan/command")
-        command.publish(Float64(0.0))
-        page.wait_for_function("!document.getElementById('radar').checked", timeout=30_000)
+        follows(
+            page, lambda: command.publish(Float64(0.0)), "!document.getElementById('radar').checked"
+        )
     finally:
         velocity.unregister()
         command.unregister()
