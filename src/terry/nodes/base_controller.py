@@ -16,6 +16,8 @@ spot (~obstacle_guard), and the firmware stops its motors by itself when the hos
 The base starts stopped: /cmd_vel is refused until the e-stop state has been heard, and the base
 stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~port is required
 (launch/base.launch passes it); the node waits for the board without blocking, and reconnects.
+Wheel radius and separation: the URDF's, overridden by ~calibration (default
+config/calibration/odometry.yaml, written by terry.bringup.calibrate_odom) when it exists.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from terry.base.battery import BatteryPolicy, BatterySpec, Levels
 from terry.base.board import BaseBoard, twist_refusal
 from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.base.guard import GuardSettings, forward_speed_limit
-from terry.model import WHEEL_JOINTS, drive_geometry, footprint_radius, load_robot
+from terry.calibration.odometry import drive_geometry_for
+from terry.model import WHEEL_JOINTS, footprint_radius, load_robot
 from terry.nodes.battery_report import BatteryReport
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.nodes.startup import start
@@ -53,7 +56,11 @@ POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll,
 class BaseController:
     def __init__(self) -> None:
         robot = load_robot()
-        self.geometry = drive_geometry(robot)
+        self.geometry, source = drive_geometry_for(robot, rospy.get_param("~calibration", None))
+        rospy.loginfo(
+            f"base: wheel radius {self.geometry.wheel_radius:.4f} m, separation "
+            f"{self.geometry.wheel_separation:.4f} m: {source}"
+        )
         self.limits = DriveLimits(
             max_linear=rospy.get_param("~max_linear", 0.5),
             max_angular=rospy.get_param("~max_angular", 2.0),
