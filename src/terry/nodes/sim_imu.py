@@ -2,17 +2,69 @@
 ~link, reading a simulated resting MPU-6050 (gravity, gyro bias, noise).
 
 Params: ~link (the port path the imu node opens; default $TERRY_RUN_DIR/imu),
-~roll, ~pitch (rad: how the simulated IMU is tilted).
+~roll, ~pitch (rad: how the simulated IMU is tilted at start). Sensor errors, for the
+calibration tools (firmware/host/imu_host.cpp): ~gyro_bias ([x, y, z] rad/s; default the
+plant's own), ~accel_offset ([x, y, z] m/s^2, default 0), ~accel_scale ([x, y, z], default 1).
+Subscribes sim/imu/pose (geometry_msgs/Vector3: x roll, y pitch in rad; z unused): puts the
+resting IMU in that pose, as a user holding the robot on its side would.
 """
 
 from __future__ import annotations
 
+import math
+import os
+from pathlib import Path
+
 import rospy
+from geometry_msgs.msg import Vector3
 
 from terry.nodes.startup import run_firmware_board
+from terry.sim.pty import default_link
+
+ERRORS = {
+    "gyro_bias": "TERRY_SIM_IMU_GYRO_BIAS",
+    "accel_offset": "TERRY_SIM_IMU_ACCEL_OFFSET",
+    "accel_scale": "TERRY_SIM_IMU_ACCEL_SCALE",
+}
+
+
+def vector_text(name: str, value: object) -> str:
+    """ "x,y,z" for the firmware's plant; ValueError naming the parameter for anything else."""
+    try:
+        numbers = [float(v) for v in value]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        numbers = []
+    if len(numbers) != 3 or not all(math.isfinite(v) for v in numbers):
+        raise ValueError(f"~{name} must be three finite numbers [x, y, z], got {value!r}")
+    return ",".join(repr(v) for v in numbers)
+
+
+def write_pose(path: Path, roll: float, pitch: float) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(f"{roll!r} {pitch!r}\n")
+    os.replace(partial, path)  # the plant never reads half a pose
 
 
 def main() -> None:
     rospy.init_node("sim_imu")
     tilt = f"{rospy.get_param('~roll', 0.0)},{rospy.get_param('~pitch', 0.0)}"
-    run_firmware_board("imu", {"TERRY_SIM_IMU_TILT": tilt})
+    pose = Path(f"{rospy.get_param('~link', default_link('imu'))}.pose")
+    env = {"TERRY_SIM_IMU_TILT": tilt, "TERRY_SIM_IMU_POSE": str(pose)}
+    try:
+        for name, variable in ERRORS.items():
+            if rospy.has_param(f"~{name}"):
+                env[variable] = vector_text(name, rospy.get_param(f"~{name}"))
+    except ValueError as error:
+        rospy.logfatal(f"sim_imu: {error}")
+        raise SystemExit(1) from error
+    pose.unlink(missing_ok=True)  # a pose left by an earlier run is not this one's
+
+    def on_pose(msg: Vector3) -> None:
+        if not (math.isfinite(msg.x) and math.isfinite(msg.y)):
+            rospy.logerr(f"sim_imu: pose ({msg.x}, {msg.y}) refused: not finite numbers")
+            return
+        write_pose(pose, msg.x, msg.y)
+        rospy.loginfo(f"sim_imu: IMU now at roll {msg.x:.3f}, pitch {msg.y:.3f} rad")
+
+    rospy.Subscriber("sim/imu/pose", Vector3, on_pose, queue_size=10)
+    run_firmware_board("imu", env)
