@@ -15,10 +15,11 @@ import threading
 
 import pytest
 from actionlib_msgs.msg import GoalID
+from fixtures.dashboard import MapView, shown_map
 from fixtures.harness import wait_for
 from geometry_msgs.msg import PoseWithCovarianceStamped
 from move_base_msgs.msg import MoveBaseActionGoal
-from nav_msgs.msg import OccupancyGrid, Odometry
+from nav_msgs.msg import Odometry
 from std_msgs.msg import String
 
 
@@ -51,39 +52,6 @@ def recorders(rospy_node):
 
 def yaw_of(q) -> float:
     return math.atan2(2 * (q.w * q.z + q.x * q.y), 1 - 2 * (q.y * q.y + q.z * q.z))
-
-
-class MapView:
-    """Where a map point is on the page (CSS pixels), from the map's own metadata."""
-
-    def __init__(self, page, grid: OccupancyGrid) -> None:
-        self.info = grid.info
-        page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'})")
-        self.box = page.locator("#map").bounding_box()
-        self.size = page.evaluate(
-            "[document.getElementById('map').width, document.getElementById('map').height]"
-        )
-
-    @property
-    def metres_per_css_pixel(self) -> float:
-        w, h = self.size
-        k = min(w / self.info.width, h / self.info.height)
-        return self.info.resolution / k * (w / self.box["width"])
-
-    def at(self, x: float, y: float) -> tuple[float, float]:
-        w, h = self.size
-        info = self.info
-        k = min(w / info.width, h / info.height)
-        px = (w - info.width * k) / 2 + (x - info.origin.position.x) / info.resolution * k
-        py = (h + info.height * k) / 2 - (y - info.origin.position.y) / info.resolution * k
-        css = self.box["width"] / w
-        return self.box["x"] + px * css, self.box["y"] + py * css
-
-
-def shown_map(rospy_node, page) -> OccupancyGrid:
-    page.wait_for_selector("#map[data-map]", timeout=30_000)
-    topic = page.get_attribute("#map", "data-map")
-    return rospy_node.wait_for_message(topic, OccupancyGrid, timeout=10)
 
 
 def test_map_shows_the_robot_where_it_is(rospy_node, page):

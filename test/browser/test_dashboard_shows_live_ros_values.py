@@ -1,6 +1,7 @@
 """Values from ROS show up on the page: joint angles, odometry, the simulated Kinect's scan
 (unusable ranges left out) and the simulated IMU's attitude from the simulated robot, and
-/rosout lines with their level, and the Kinect's depth image when asked for."""
+/rosout lines with their level, the Kinect's depth image when asked for, and the bridge's
+client count as the bridge publishes it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import struct
 
 from fixtures.harness import wait_for
 from sensor_msgs.msg import Image, Imu, LaserScan
+from std_msgs.msg import Int32
 
 
 def usable_ranges(scan: LaserScan) -> int:
@@ -82,3 +84,24 @@ def test_camera_view_shows_the_depth_image_when_ticked(rospy_node, page):
     finally:
         page.uncheck("#camera-on")
         pub.unregister()
+
+
+def test_diagnostics_show_the_bridges_client_count(rospy_node, browser, dashboard_url, page):
+    def published() -> int:
+        return rospy_node.wait_for_message("/client_count", Int32, timeout=10).data
+
+    def shown() -> str:
+        return page.text_content('#diag tr[data-name="bridge clients"]', timeout=10_000) or ""
+
+    before = wait_for(lambda: published() or None, 20, "a client on /client_count")
+    wait_for(lambda: f"{before} connected" in shown(), 10, f"{before} clients on the page")
+    other = browser.new_page()
+    try:
+        other.goto(dashboard_url)
+        other.wait_for_selector("#conn[data-state=connected]", timeout=60_000)
+        wait_for(lambda: published() == before + 1, 20, "the second page on /client_count")
+        wait_for(lambda: f"{before + 1} connected" in shown(), 10, "the second page counted")
+    finally:
+        other.close()
+    wait_for(lambda: published() == before, 20, "the second page gone from /client_count")
+    wait_for(lambda: f"{before} connected" in shown(), 10, "the page's count back down")

@@ -1,5 +1,5 @@
 // Diagnostics: every /diagnostics entry (each board's link: connected or lost, reconnects,
-// errors), this page's own link to the bridge, and /battery when the robot has one. A lost or
+// errors), this page's own link to the bridge, the bridge's client count, and /battery when the robot has one. A lost or
 // silent link marks the panels that depend on it as stale (linkPanels()).
 const $ = (id) => document.getElementById(id);
 const LEVELS = ["OK", "WARN", "ERROR", "STALE"];
@@ -13,6 +13,7 @@ export function setupDiagnostics(conn) {
   const entries = new Map(); // name -> {status, at}
   const body = $("diag").tBodies[0];
   let reconnects = -1;
+  let clients = null; // the bridge's /client_count (every page, tool and script connected)
   conn.addEventListener("connected", () => { reconnects += 1; });
 
   const level = (e) => (performance.now() - e.at > SILENT_MS ? 3 : Math.min(e.status.level, 3));
@@ -27,6 +28,7 @@ export function setupDiagnostics(conn) {
       tr.insertCell().textContent = text;
     };
     row("this page → bridge", conn.connected ? 0 : 2, `${conn.connected ? "connected" : "lost"}, ${Math.max(0, reconnects)} reconnects`);
+    if (clients !== null) row("bridge clients", conn.connected ? 0 : 3, `${clients} connected`);
     for (const [name, e] of [...entries].sort()) {
       const lvl = level(e);
       const values = e.status.values.filter((kv) => KEYS.test(kv.key) && !QUIET.test(kv.value) && kv.key !== "last error")
@@ -38,6 +40,7 @@ export function setupDiagnostics(conn) {
   conn.subscribe("/diagnostics", "diagnostic_msgs/DiagnosticArray", (m) => {
     for (const status of m.status) entries.set(status.name, { status, at: performance.now() });
   }, { stale: false });
+  conn.subscribe("/client_count", "std_msgs/Int32", (m) => { clients = m.data; render(); }, { stale: false });
   conn.subscribe("/battery", "sensor_msgs/BatteryState", (m) => {
     const pct = m.percentage >= 0 && m.percentage <= 1 ? ` ${(m.percentage * 100).toFixed(0)} %` : "";
     $("battery").hidden = false;

@@ -3,7 +3,8 @@
 // planned path and the goal. A click or tap sends a move_base goal there (drag to set the
 // heading); "cancel" cancels it; "set pose" makes the next click an /initialpose for amcl. The
 // goal's state comes from move_base's action status and result. When the explore node runs
-// (mapping), Explore / Stop exploring call its services and its status shows.
+// (mapping), Explore / Stop exploring call its services and its status shows; when the save_map
+// service is there (mapping), Save map calls it and shows where the map went.
 import { onScreen, whenShown } from "./visible.js";
 
 const $ = (id) => document.getElementById(id);
@@ -227,5 +228,35 @@ export function setupMap(conn) {
       } catch (err) { exploreState.textContent = `${service}: ${err.message}`; }
     });
   }
+  setupSaveMap(conn);
   fit(); paint();
+}
+
+const SAVE_SERVICE = "/save_map";
+const LOOK_MS = 10000; // how often to look for the service (it comes and goes with mapping)
+
+function setupSaveMap(conn) {
+  const row = $("map-save-row"), state = $("map-save-state"), button = $("map-save");
+  const look = () => {
+    if (!conn.connected) return;
+    conn.call("/rosapi/services", "rosapi/Services", {}).then(
+      (res) => { row.hidden = !res.services.includes(SAVE_SERVICE); },
+      () => {},
+    );
+  };
+  conn.addEventListener("connected", look);
+  setInterval(look, LOOK_MS);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    state.dataset.state = "saving";
+    state.textContent = "saving…";
+    try {
+      const res = await conn.call(SAVE_SERVICE, "std_srvs/Trigger", {});
+      state.dataset.state = res.success ? "saved" : "failed";
+      state.textContent = res.success ? `saved: ${res.message}` : `not saved: ${res.message}`;
+    } catch (err) {
+      state.dataset.state = "failed";
+      state.textContent = `not saved: ${err.message}`;
+    } finally { button.disabled = false; }
+  });
 }

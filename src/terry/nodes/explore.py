@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import threading
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from terry.base.drive import Pose2D
 from terry.model import footprint_radius, load_robot
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Frontier, Grid
+from terry.nav.map_saver import MapSaveError, save_map
 from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC
 
@@ -192,18 +192,11 @@ class ExploreNode:
     def _save(self) -> str:
         if not self.map_file:
             return ""
-        Path(self.map_file).parent.mkdir(parents=True, exist_ok=True)
-        topic = rospy.resolve_name(SUBSCRIBES[0])
-        argv = ["rosrun", "map_server", "map_saver", "-f", self.map_file, f"map:={topic}"]
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            rospy.logerr(f"explore: map_saver failed: {error}")
+            return str(save_map(rospy.resolve_name(SUBSCRIBES[0]), self.map_file))
+        except MapSaveError as error:
+            rospy.logerr(f"explore: {error}")
             return ""
-        if done.returncode != 0:
-            rospy.logerr(f"explore: map_saver failed: {done.stderr.strip()[-500:]}")
-            return ""
-        return f"{self.map_file}.yaml"
 
 
 def main() -> None:
