@@ -20,6 +20,7 @@ KINDS = ("unit", "firmware", "ros", "browser", "nav")
 
 pytest_plugins = [
     "fixtures.ros",
+    "fixtures.actuators",
     "fixtures.arm",
     "fixtures.bridge",
     "fixtures.dashboard",

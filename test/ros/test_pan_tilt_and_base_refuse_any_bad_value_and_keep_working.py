@@ -11,7 +11,6 @@ import threading
 import time
 
 import pytest
-from fixtures.estop import fresh_estop, wait_released
 from fixtures.harness import wait_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,15 +100,10 @@ class Robot:
 
 
 @pytest.fixture
-def robot(rospy_node, roslaunch, run_dir):
-    fresh_estop(rospy_node)
-    roslaunch("safety.launch")
-    roslaunch("pan_tilt.launch", sim="true")
-    roslaunch("base.launch", sim="true", obstacle_guard="false")
+def robot(rospy_node, actuators):
     robot = Robot(rospy_node)
     try:
         wait_for(lambda: robot.joints and robot.odom, 60, "pan/tilt joint states and odometry")
-        wait_released(rospy_node)
         time.sleep(2)  # both nodes have heard it (latched, and republished every second)
         yield robot
     finally:

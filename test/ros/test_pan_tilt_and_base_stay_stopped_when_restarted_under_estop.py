@@ -8,22 +8,9 @@ from __future__ import annotations
 import os
 import signal
 import time
-import xmlrpc.client
 
 import pytest
-from fixtures.estop import fresh_estop, wait_released
-from fixtures.harness import wait_for
-
-
-def pid_of(node: str) -> int | None:
-    import rosgraph
-
-    try:
-        uri = rosgraph.Master("/pytest").lookupNode(node)
-        code, _, pid = xmlrpc.client.ServerProxy(uri).getPid("/pytest")
-    except (rosgraph.MasterError, OSError):
-        return None
-    return pid if code == 1 else None
+from fixtures.harness import pid_of, wait_for
 
 
 class Robot:
@@ -76,15 +63,10 @@ class Robot:
 
 
 @pytest.fixture
-def robot(rospy_node, roslaunch, run_dir):
-    fresh_estop(rospy_node)
-    roslaunch("safety.launch")
-    roslaunch("pan_tilt.launch", sim="true")
-    roslaunch("base.launch", sim="true", obstacle_guard="false")
+def robot(rospy_node, actuators):
     robot = Robot(rospy_node)
     try:
         wait_for(lambda: robot.joints and robot.odom, 60, "pan/tilt joint states and odometry")
-        wait_released(rospy_node)
         for pub in (robot.pan, robot.cmd_vel, robot.estop):
             wait_for(lambda p=pub: p.get_num_connections() > 0, 30, f"{pub.name} connected")
         yield robot

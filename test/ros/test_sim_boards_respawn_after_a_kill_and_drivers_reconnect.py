@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import os
 import signal
-import xmlrpc.client
 
 import pytest
 from fixtures.estop import fresh_estop
-from fixtures.harness import Recorder, wait_for
+from fixtures.harness import Recorder, pid_of, wait_for
 
 # (simulated board node, its driver's /diagnostics entry)
 BOARDS = (
@@ -46,17 +45,6 @@ class Health:
 
     def close(self) -> None:
         self._sub.unregister()
-
-
-def pid_of(node: str) -> int | None:
-    import rosgraph
-
-    try:
-        uri = rosgraph.Master("/pytest").lookupNode(node)
-        code, _, pid = xmlrpc.client.ServerProxy(uri).getPid("/pytest")
-    except (rosgraph.MasterError, OSError):
-        return None
-    return pid if code == 1 else None
 
 
 @pytest.fixture
