@@ -1,9 +1,18 @@
 // Simulated hardware behind the host build's HAL: the pan gearmotor (6 rpm, first-order speed
 // response, a PWM deadband from friction), its quadrature encoder, the 24:80 gears to the pan
 // tube, and a hobby servo that follows its pulse width.
+// Wiring faults for the wiring test (terry.bringup.wiring): TERRY_SIM_PAN_FAULTS, a comma list of
+// reversed_motor, reversed_encoder, dead_encoder, gear=F (the real gearing over the firmware's:
+// F x the counts per pan turn). Each SIGUSR1 is a hand turning the pan tube one turn forward in
+// 2 s. TERRY_SIM_TRUTH=FILE: at exit the plant writes there how far the motor drove the pan
+// ("driven MIN MAX" in rad, the hand's turns left out) and "tilt RAD".
 #pragma once
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define HOST_FREE_RAM 1200
 const double MOTOR_SPEED = 6 * 2 * M_PI / 60;  // rad/s at the gearmotor's output shaft
@@ -11,20 +20,66 @@ const double MOTOR_TAU = 0.05;                   // s
 const int DEADBAND = 12;                         // PWM below which friction holds the motor
 const double COUNTS_PER_MOTOR_TURN = 6600;
 
+const double HAND_SPEED = M_PI;  // rad/s of the pan tube under a hand turning it
+
+inline volatile sig_atomic_t &hand_turns() {  // SIGUSR1s not yet begun
+  static volatile sig_atomic_t pending = 0;
+  return pending;
+}
+inline void on_hand_turn(int) { hand_turns() = hand_turns() + 1; }
+
 struct Plant {
   double motor_angle = 0, motor_speed = 0, servo_angle = 0;
   int16_t pwm_ = 0;
+  bool reversed_motor = false, reversed_encoder = false, dead_encoder = false;
+  double gear = 1;
+  double hand_left = 0;                                // rad of the pan tube the hand still turns
+  double driven = 0, driven_min = 0, driven_max = 0;  // rad of the pan tube the motor turned
+  Plant() {
+    const char *faults = getenv("TERRY_SIM_PAN_FAULTS");
+    if (faults) {
+      reversed_motor = strstr(faults, "reversed_motor") != nullptr;
+      reversed_encoder = strstr(faults, "reversed_encoder") != nullptr;
+      dead_encoder = strstr(faults, "dead_encoder") != nullptr;
+      const char *ratio = strstr(faults, "gear=");
+      if (ratio) gear = atof(ratio + 5);
+    }
+    signal(SIGUSR1, on_hand_turn);
+  }
+  ~Plant() {
+    const char *path = getenv("TERRY_SIM_TRUTH");
+    FILE *f = path ? fopen(path, "w") : nullptr;
+    if (!f) return;
+    fprintf(f, "driven %.6f %.6f\ntilt %.6f\n", driven_min, driven_max, servo_angle);
+    fclose(f);
+  }
   void pwm(uint8_t, int16_t value) { pwm_ = value; }
   int32_t encoder(uint8_t) const {
-    return (int32_t)floor(motor_angle * COUNTS_PER_MOTOR_TURN / (2 * M_PI));
+    if (dead_encoder) return 0;
+    int32_t counts = (int32_t)floor(motor_angle * COUNTS_PER_MOTOR_TURN / (2 * M_PI));
+    return reversed_encoder ? -counts : counts;
   }
   void servo(uint8_t, uint16_t us) { servo_angle = (us - 1500) * (M_PI / 2) / 1000; }
   void advance(double dt) {
+    if (hand_turns() > 0) {
+      hand_turns() = hand_turns() - 1;
+      hand_left += 2 * M_PI;
+    }
     double target = abs(pwm_) < DEADBAND ? 0 : pwm_ / 255.0 * MOTOR_SPEED;
-    motor_speed += (target - motor_speed) * (1 - exp(-dt / MOTOR_TAU));
+    motor_speed += ((reversed_motor ? -target : target) - motor_speed) * (1 - exp(-dt / MOTOR_TAU));
+    if (hand_left > 0) {  // the hand wins over the motor
+      double step = fmin(hand_left, HAND_SPEED * dt);
+      hand_left -= step;
+      motor_angle += step / pan_angle_per_motor_angle();
+      motor_speed = hand_left > 0 ? step / dt / pan_angle_per_motor_angle() : 0;  // held at the end
+      return;
+    }
     motor_angle += motor_speed * dt;
+    driven += motor_speed * dt * pan_angle_per_motor_angle();
+    driven_min = fmin(driven_min, driven), driven_max = fmax(driven_max, driven);
   }
-  double pan_angle() const { return motor_angle * 24 / 80; }
+  double pan_angle_per_motor_angle() const { return 24.0 / 80 / gear; }
+  double pan_angle() const { return motor_angle * pan_angle_per_motor_angle(); }
 };
 
 // The base's 3S LiPo (src/terry/sim/base_board.py models the same): open-circuit voltage linear in

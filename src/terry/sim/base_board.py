@@ -3,6 +3,12 @@ first-order speed response, quadrature encoders, the 250 ms host-silence watchdo
 and a 3S LiPo that drains with wheel effort, reported as Battery each second.
 
 Encoders: 12 counts per motor revolution (quadrature) x 30:1 gearbox = 360 counts per wheel turn.
+MotorTuning: refused (Ack 4) beyond the firmware's ceilings, like firmware/lib/base_app.cpp; the
+tuned max_speed bounds the wheel speeds it takes. Its plant is a first-order response to the
+commanded speed, so gains and max_accel are kept and answered but do not shape it (the host-built
+base firmware, firmware/host/base_host, runs the real PID).
+Wiring faults for the wiring test (terry.bringup.wiring), per Wheel: a reversed motor, a reversed
+or dead encoder, another gearbox than the firmware's (gear); a hand can turn a wheel (hand).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 from terry.link import codec
 from terry.link import messages as m
 from terry.sim.pty import PseudoSerial
+from terry.tuning.gains import MotorSpec, MotorTuning, from_message
 
 TICKS_PER_REV = 12 * 30
 FIRMWARE_VERSION = 1
@@ -31,6 +38,10 @@ STATUS_PERIOD = 0.2  # s between Status reports
 FREE_RAM = 1400  # bytes, what the real sketch reports
 BATTERY_PERIOD = 1.0  # s between Battery reports
 ADC_FULL_SCALE = 15.638  # V read as 1023 through the divider (firmware/lib/base_app.h)
+# The firmware's build tuning and run-time ceilings (firmware/lib/base_app.h: BASE_KP ...).
+FIRMWARE_TUNING = MotorSpec(
+    "wheel", MotorTuning(300.0, 200.0, 0.0, MAX_SPEED, 40.0), MAX_SPEED, 100.0
+)
 
 
 @dataclass
@@ -60,21 +71,36 @@ class SimBattery:
 
 @dataclass
 class Wheel:
+    """One wheel gearmotor; angle is the wheel's true angle (rad, positive: forward)."""
+
     target: float = 0.0
     speed: float = 0.0
     angle: float = 0.0
+    reversed_motor: bool = False  # its two motor wires swapped: it turns the other way
+    reversed_encoder: bool = False  # encoder A and B swapped: it counts the other way
+    dead_encoder: bool = False  # no counts (unpowered, or A and B not connected)
+    gear: float = 1.0  # the real gearbox over the firmware's: counts per wheel turn x gear
+    hand: float = 0.0  # rad/s a hand turns the wheel at, whatever the motor does
 
     def advance(self, dt: float) -> None:
         previous = self.speed
-        tau = TIME_CONSTANT if self.target else BRAKE_TIME_CONSTANT
-        self.speed += (self.target - self.speed) * (1 - math.exp(-dt / tau))
-        if self.target == 0.0 and abs(self.speed) < STICTION:
+        # The firmware's speed loop holds the counts' rate, so with another gearbox the wheel
+        # turns at target / gear.
+        target = self.target / self.gear * (-1 if self.reversed_motor else 1)
+        tau = TIME_CONSTANT if target else BRAKE_TIME_CONSTANT
+        self.speed += (target - self.speed) * (1 - math.exp(-dt / tau))
+        if target == 0.0 and abs(self.speed) < STICTION:
             self.speed = 0.0
+        if self.hand:
+            previous = self.speed = self.hand
         self.angle += 0.5 * (previous + self.speed) * dt
 
     @property
     def ticks(self) -> int:
-        return math.floor(self.angle * TICKS_PER_REV / (2 * math.pi))
+        if self.dead_encoder:
+            return 0
+        counts = math.floor(self.angle * TICKS_PER_REV * self.gear / (2 * math.pi))
+        return -counts if self.reversed_encoder else counts
 
 
 def int32(value: int) -> int:
@@ -99,6 +125,7 @@ class BaseBoardModel:
     _next_encoders: float = 0.0
     _next_status: float = 0.0
     _next_battery: float = 0.0
+    tuning: list[MotorTuning] = field(default_factory=lambda: [FIRMWARE_TUNING.defaults] * 2)
 
     def _frame(self, message: m.Message) -> bytes:
         self._seq = (self._seq + 1) & 0xFF
@@ -137,6 +164,12 @@ class BaseBoardModel:
             status = self._command(message)
             refusal = self._frame(m.Ack(frame.seq, frame.type, status)) if status else b""
             return refusal + self._encoders(frame.seq)
+        if isinstance(message, m.MotorTuning):
+            tuning = from_message(message)
+            ok = message.axis < 2 and FIRMWARE_TUNING.refusal(tuning) is None
+            if ok:
+                self.tuning[message.axis] = tuning
+            return self._frame(m.Ack(frame.seq, frame.type, m.ACK_OK if ok else m.ACK_OUT_OF_RANGE))
         if isinstance(message, m.Heartbeat):
             return b""
         return self._frame(m.Ack(frame.seq, frame.type, m.ACK_UNKNOWN_TYPE))
@@ -148,7 +181,7 @@ class BaseBoardModel:
             self._stop()
             return m.ACK_ESTOPPED
         targets = (message.left / 1000.0, message.right / 1000.0)
-        if any(abs(t) > MAX_SPEED for t in targets):
+        if any(abs(t) > tuned.max_speed for t, tuned in zip(targets, self.tuning, strict=True)):
             self._stop()
             return m.ACK_OUT_OF_RANGE
         for wheel, target in zip(self.wheels, targets, strict=True):
