@@ -28,10 +28,12 @@ def is_maestro(port: str) -> bool:
 
 
 def flash_command(port: str, firmware: int) -> str:
+    """./run board flash (terry.bringup.flash), and what it runs, for a user without ./run."""
     sketch = SKETCHES[firmware]
     return (
-        f"make -C firmware && avrdude -p m328p -c arduino -P {port} -b 115200 "
-        f"-U flash:w:firmware/build/avr/{sketch}.hex"
+        f"./run board flash {sketch} --port {port} (it runs make -C firmware, then avrdude "
+        f"-p atmega328p -c arduino -P {port} -b 115200 -D "
+        f"-U flash:w:firmware/build/avr/{sketch}.hex:i)"
     )
 
 
