@@ -13,8 +13,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: motor_trace position|velocity VALUE SECONDS [MIN MAX]\n");
     return 2;
   }
-  MotorConfig config = {PAN_COUNTS_PER_TURN / (2 * 3.14159265f), PAN_MAX_SPEED, PAN_MAX_ACCEL,
-                        3000.0f, 2000.0f, 0.0f, -1e30f, 1e30f,
+  MotorConfig config = {PAN_COUNTS_PER_TURN / (2 * 3.14159265f), PAN_MAX_SPEED, PAN_MAX_SPEED,
+                        PAN_MAX_ACCEL, PAN_KP, PAN_KI, PAN_KD, -1e30f, 1e30f,
                         PAN_MIN_PWM, PAN_DEADZONE};
   if (argc == 6) config.min_angle = atof(argv[4]), config.max_angle = atof(argv[5]);
   MotorAxis axis(config);

@@ -1,4 +1,5 @@
 #include "base_app.h"
+#include <math.h>
 #include "board.h"
 #include "motor.h"
 
@@ -6,8 +7,8 @@ namespace {
 
 const float PI_F = 3.14159265f;
 const MotorConfig WHEEL = {
-    BASE_TICKS_PER_REV / (2 * PI_F), BASE_MAX_SPEED, BASE_MAX_ACCEL, 300.0f, 200.0f, 0.0f,
-    -1e30f, 1e30f, BASE_MIN_PWM, BASE_DEADZONE,
+    BASE_TICKS_PER_REV / (2 * PI_F), BASE_MAX_SPEED, BASE_MAX_SPEED, BASE_MAX_ACCEL,
+    BASE_KP, BASE_KI, BASE_KD, -1e30f, 1e30f, BASE_MIN_PWM, BASE_DEADZONE,
 };
 
 struct App {
@@ -31,6 +32,11 @@ struct App {
       uint8_t status = command(f);
       if (status != tlink::ACK_OK) board.ack(f, status);  // success is the Encoders reply
       encoders(f.seq);
+    } else if (f.type == tlink::MOTOR_TUNING) {  // axis 0: left wheel, 1: right wheel
+      uint8_t axis = f.payload[0];
+      bool ok = axis < 2 && wheel[axis].tune(motor_tuning(f.payload + 1), BASE_MAX_SPEED,
+                                             BASE_ACCEL_CEILING);
+      board.ack(f, ok ? tlink::ACK_OK : tlink::ACK_OUT_OF_RANGE);
     } else {
       board.ack(f, tlink::ACK_UNKNOWN_TYPE);  // a message meant for another board
     }
@@ -47,7 +53,7 @@ struct App {
     float target[2];
     for (uint8_t i = 0; i < 2; i++) {
       target[i] = (int16_t)tlink::get16(f.payload + 2 * i) * 1e-3f;  // mrad/s
-      if (!(target[i] >= -BASE_MAX_SPEED && target[i] <= BASE_MAX_SPEED)) {
+      if (!(fabsf(target[i]) <= wheel[i].max_speed())) {  // BASE_MAX_SPEED unless tuned
         stop();
         return tlink::ACK_OUT_OF_RANGE;
       }

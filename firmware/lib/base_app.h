@@ -14,6 +14,21 @@
 #ifndef BASE_MAX_ACCEL
 #define BASE_MAX_ACCEL 40.0f  // rad/s^2 at the wheel
 #endif
+// The wheels' PID gains: PWM per rad of tracking error, per rad*s of its integral, per rad/s.
+#ifndef BASE_KP
+#define BASE_KP 300.0f
+#endif
+#ifndef BASE_KI
+#define BASE_KI 200.0f
+#endif
+#ifndef BASE_KD
+#define BASE_KD 0.0f
+#endif
+// Run-time tuning (MotorTuning) may lower the speed limit, never raise it above BASE_MAX_SPEED,
+// and set the acceleration up to this.
+#ifndef BASE_ACCEL_CEILING
+#define BASE_ACCEL_CEILING 100.0f  // rad/s^2 at the wheel
+#endif
 #ifndef BASE_MIN_PWM
 #define BASE_MIN_PWM 14  // the gearmotors' breakaway PWM (measure it: the smallest that turns them)
 #endif

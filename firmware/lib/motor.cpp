@@ -1,7 +1,26 @@
 #include "motor.h"
 #include <math.h>
+#include "terry_link.h"
 
 static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+static bool within(float v, float lo, float hi) { return v >= lo && v <= hi; }  // false for NaN
+
+MotorTuning motor_tuning(const uint8_t *p) {
+  return {tlink::get32(p) * 1e-3f, tlink::get32(p + 4) * 1e-3f, tlink::get32(p + 8) * 1e-3f,
+          tlink::get32(p + 12) * 1e-6f, tlink::get32(p + 16) * 1e-6f};
+}
+
+bool MotorAxis::tune(const MotorTuning &t, float speed_ceiling, float accel_ceiling) {
+  if (!(within(t.kp, 0, MOTOR_GAIN_LIMIT) && within(t.ki, 0, MOTOR_GAIN_LIMIT) &&
+        within(t.kd, 0, MOTOR_GAIN_LIMIT) && within(t.max_speed, MOTOR_MIN_LIMIT, speed_ceiling) &&
+        within(t.max_accel, MOTOR_MIN_LIMIT, accel_ceiling)))
+    return false;
+  // The integral term's output stays what it was, so a new ki does not kick the motor.
+  integral_ = t.ki > 0 ? integral_ * c_.ki / t.ki : 0;
+  c_.kp = t.kp, c_.ki = t.ki, c_.kd = t.kd;
+  c_.max_speed = t.max_speed, c_.max_accel = t.max_accel;
+  return true;
+}
 
 void MotorAxis::reset(int32_t counts) {
   angle_ = ref_ = target_ = counts / c_.counts_per_rad;
@@ -50,8 +69,9 @@ int16_t MotorAxis::update(int32_t counts, float dt) {
   float want = wanted_;
   if (mode_ == POSITION) {
     float to_go = target_ - ref_;
-    want = clampf(to_go > 0 ? brake(to_go) : -brake(-to_go), -c_.max_speed, c_.max_speed);
+    want = to_go > 0 ? brake(to_go) : -brake(-to_go);
   }
+  want = clampf(want, -c_.max_speed, c_.max_speed);  // also after a tune() lowered it
   // Every mode slows down in time to stop at a soft limit.
   want = clampf(want, -brake(ref_ - c_.min_angle), brake(c_.max_angle - ref_));
   ref_speed_ = clampf(want, ref_speed_ - step_v, ref_speed_ + step_v);
@@ -70,7 +90,7 @@ int16_t MotorAxis::update(int32_t counts, float dt) {
   integral_ = clampf(integral_ + error * dt, -50.0f / (c_.ki + 1e-6f), 50.0f / (c_.ki + 1e-6f));
   float derivative = (error - last_error_) / dt;
   last_error_ = error;
-  float pwm = 255.0f * ref_speed_ / c_.max_speed + c_.kp * error + c_.ki * integral_ +
+  float pwm = 255.0f * ref_speed_ / c_.full_speed + c_.kp * error + c_.ki * integral_ +
               c_.kd * derivative;
   if (ref_speed_ == 0 && fabsf(error) < c_.deadzone) {
     integral_ = 0;  // at rest on the reference: no hunting around it

@@ -7,8 +7,8 @@ namespace {
 
 const float PI_F = 3.14159265f;
 const MotorConfig PAN = {
-    PAN_COUNTS_PER_TURN / (2 * PI_F), PAN_MAX_SPEED, PAN_MAX_ACCEL, 3000.0f, 2000.0f, 0.0f,
-    -1e30f, 1e30f, PAN_MIN_PWM, PAN_DEADZONE,
+    PAN_COUNTS_PER_TURN / (2 * PI_F), PAN_MAX_SPEED, PAN_MAX_SPEED, PAN_MAX_ACCEL,
+    PAN_KP, PAN_KI, PAN_KD, -1e30f, 1e30f, PAN_MIN_PWM, PAN_DEADZONE,
 };
 
 struct App {
@@ -26,6 +26,10 @@ struct App {
       board.ack(f, tlink::ACK_OK);
     } else if (f.type == tlink::PAN_TILT_COMMAND) {
       command(f);
+    } else if (f.type == tlink::MOTOR_TUNING) {  // axis 0: the pan motor
+      bool ok = f.payload[0] == 0 &&
+                pan.tune(motor_tuning(f.payload + 1), PAN_MAX_SPEED, PAN_ACCEL_CEILING);
+      board.ack(f, ok ? tlink::ACK_OK : tlink::ACK_OUT_OF_RANGE);
     } else {
       board.ack(f, tlink::ACK_UNKNOWN_TYPE);  // a message meant for another board
     }

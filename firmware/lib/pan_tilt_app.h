@@ -14,6 +14,21 @@
 #ifndef PAN_MAX_ACCEL
 #define PAN_MAX_ACCEL 0.5f  // rad/s^2
 #endif
+// The PID's gains: PWM per rad of tracking error, per rad*s of its integral, per rad/s.
+#ifndef PAN_KP
+#define PAN_KP 3000.0f
+#endif
+#ifndef PAN_KI
+#define PAN_KI 2000.0f
+#endif
+#ifndef PAN_KD
+#define PAN_KD 0.0f
+#endif
+// Run-time tuning (MotorTuning) may lower the speed limit, never raise it above PAN_MAX_SPEED,
+// and set the acceleration up to this.
+#ifndef PAN_ACCEL_CEILING
+#define PAN_ACCEL_CEILING 2.0f  // rad/s^2
+#endif
 #ifndef PAN_MIN_PWM
 #define PAN_MIN_PWM 14  // the gearmotor's breakaway PWM (measure it: the smallest that turns it)
 #endif

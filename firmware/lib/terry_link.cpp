@@ -67,6 +67,7 @@ int payload_size(uint8_t type) {
     case STATUS: return 7;
     case ACK: return 3;
     case ESTOP: return 1;
+    case MOTOR_TUNING: return 21;
     case WHEEL_VELOCITY: return 4;
     case ENCODERS: return 11;
     case BATTERY: return 2;

@@ -15,6 +15,7 @@ const uint8_t MAX_WIRE = MAX_ENCODED + 1;  // with the 0x00 delimiter
 // Message types (docs/serial-protocol.md, "Messages").
 enum Type : uint8_t {
   HELLO = 0x01, HELLO_REPLY = 0x02, HEARTBEAT = 0x03, STATUS = 0x04, ACK = 0x05, ESTOP = 0x06,
+  MOTOR_TUNING = 0x07,
   WHEEL_VELOCITY = 0x10, ENCODERS = 0x11, BATTERY = 0x12, PAN_TILT_COMMAND = 0x20, PAN_TILT_STATE = 0x21,
   IMU_CONFIG = 0x30, IMU_SAMPLE = 0x31,
 };

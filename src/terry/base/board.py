@@ -5,7 +5,8 @@ about once a second (on_battery(volts), on the link's thread). Survives unpluggi
 while the board is away are dropped and encoders() returns None until it is back.
 
 The constructor neither blocks nor starts threads: `start()` connects, `link.wait_up()` waits.
-An engaged e-stop is re-sent to a board that comes (back) up, since a reset board forgets it.
+An engaged e-stop is re-sent to a board that comes (back) up, since a reset board forgets it, and
+so is the wheels' tuning (terry.tuning: config/tuning.yaml, or `tuning`; `tuner.set()` changes it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from terry.link import messages as m
 from terry.link.transport import Link, describe
 from terry.model import DriveGeometry
+from terry.tuning.gains import MotorSpec, load_specs
+from terry.tuning.tuner import Tuner
 
 log = logging.getLogger("terry.base.board")
 REPLY_TIMEOUT = 0.025  # s encoders() waits for a report newer than the last one it returned
@@ -50,6 +53,7 @@ class BaseBoard:
         on_up: Callable[[], None] = lambda: None,
         on_lost: Callable[[str], None] = lambda _reason: None,
         on_battery: Callable[[float], None] = lambda _volts: None,
+        tuning: MotorSpec | None = None,
     ) -> None:
         self._fresh = threading.Condition()
         self._counts: tuple[int, int] | None = None
@@ -60,6 +64,7 @@ class BaseBoard:
         self._on_battery = on_battery
         self.battery_volts: float | None = None  # the latest report
         self.link = Link(port, int(baud), m.FIRMWARE_BASE, self._on_message, self._on_up, on_lost)
+        self.tuner = Tuner(self.link, tuning or load_specs()["wheel"], axes=(0, 1))
 
     def start(self) -> BaseBoard:
         self.link.start()
@@ -77,6 +82,7 @@ class BaseBoard:
             self._counts = None
         if self._estop:
             self.link.send(m.Estop(1))
+        self.tuner.on_up()
         self._up_callback()
 
     def _on_message(self, message: m.Message) -> None:
@@ -88,6 +94,8 @@ class BaseBoard:
         elif isinstance(message, m.Battery):
             self.battery_volts = message.millivolts / 1000.0
             self._on_battery(self.battery_volts)
+        elif isinstance(message, m.Ack):
+            self.tuner.on_ack(message)
 
     def command(self, left: float, right: float) -> bool:
         """Wheel speed targets (rad/s); a bad value stops the wheels. False if not sent."""

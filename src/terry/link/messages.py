@@ -134,6 +134,22 @@ class Estop(Message):
 
 
 @dataclass(frozen=True)
+class MotorTuning(Message):
+    """host -> a motor board: one motor's PID gains (kp, ki, kd in 1/1000 PWM per rad, per rad*s,
+    per rad/s) and limits (max_speed urad/s, max_accel urad/s^2); axis: pan 0, wheels 0 left,
+    1 right. Answered by an Ack: ok, or 4 for a value beyond the firmware's ceilings."""
+
+    TYPE = 0x07
+    FORMAT = "<B5I"
+    axis: int
+    kp: int
+    ki: int
+    kd: int
+    max_speed: int
+    max_accel: int
+
+
+@dataclass(frozen=True)
 class WheelVelocity(Message):
     """host -> base: wheel speed targets, milliradians per second."""
 
@@ -223,6 +239,7 @@ MESSAGES: dict[int, type[Message]] = {
         Status,
         Ack,
         Estop,
+        MotorTuning,
         WheelVelocity,
         Encoders,
         Battery,

@@ -18,6 +18,7 @@ stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~por
 (launch/base.launch passes it); the node waits for the board without blocking, and reconnects.
 Wheel radius and separation: the URDF's, overridden by ~calibration (default
 config/calibration/odometry.yaml, written by terry.bringup.calibrate_odom) when it exists.
+The wheel motors' gains and limits: dynamic_reconfigure (terry.nodes.tuning_server), ~tuning_file.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from terry.model import WHEEL_JOINTS, footprint_radius, load_robot
 from terry.nodes.battery_report import BatteryReport
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.nodes.startup import start
+from terry.nodes.tuning_server import motor_spec, serve_tuning
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
 
@@ -101,7 +103,9 @@ class BaseController:
             on_up=self._on_up,
             on_lost=self.report.on_lost,
             on_battery=guarded(self._on_battery),
+            tuning=motor_spec("wheel"),
         )
+        self.tuning = serve_tuning(self.board.tuner)
         self.odometry: EncoderOdometry | None = None  # made when the board says its ticks/rev
         self._board_restarted = False
         self.estop = EstopWatch()

@@ -8,6 +8,7 @@ Params: ~port (required: a name or /dev/serial/by-id path; launch/pan_tilt.launc
 for 100 ms. Joint limits come from urdf/terry.urdf. Bad commands are logged with the reason and
 move nothing; nothing moves until the e-stop state has been heard from the estop node
 (launch/safety.launch), and the unit stops when that state says engaged or falls silent.
+The pan motor's gains and limits: dynamic_reconfigure (terry.nodes.tuning_server), ~tuning_file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from terry.link import messages as m
 from terry.model import load_robot
 from terry.nodes.link_diagnostics import BoardReport, guarded
 from terry.nodes.startup import start
+from terry.nodes.tuning_server import motor_spec, serve_tuning
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
 from terry.sensors.pan_tilt import PanTiltLimits, PanTiltReading, PanTiltUnit
@@ -44,7 +46,9 @@ class PanTiltNode:
             on_refusal=lambda reason: rospy.logerr(f"pan_tilt: {reason}"),
             on_up=self.report.on_up,
             on_lost=self.report.on_lost,
+            tuning=motor_spec("pan"),
         )
+        self.tuning = serve_tuning(self.unit.tuner)
         self.report.watch(self.unit.link)
         rospy.Subscriber("pan/command", Float64, self._command(self.unit.pan_to), queue_size=1)
         rospy.Subscriber("pan/velocity", Float64, self._command(self.unit.pan_at), queue_size=1)

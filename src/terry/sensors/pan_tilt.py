@@ -6,7 +6,8 @@ link's keepalive (resent whenever the host has been silent 100 ms, which feeds t
 Safety: the unit starts stopped and refuses motion until it is told it may move (set_stopped,
 from the e-stop state: terry.safety.estop.EstopWatch in the node). A stop is re-sent to a board
 that comes (back) up, and such a board holds until the next command: nothing sent before the
-loss is replayed.
+loss is replayed. The pan motor's tuning (terry.tuning: config/tuning.yaml, or `tuning`) goes to
+the board at every connect; `tuner.set()` changes it at run time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 from terry.link import messages as m
 from terry.link.transport import Link
+from terry.tuning.gains import MotorSpec, load_specs
+from terry.tuning.tuner import Tuner
 
 MODE_HOLD, MODE_POSITION, MODE_VELOCITY = 0, 1, 2
 URAD = 1e6
@@ -57,6 +60,7 @@ class PanTiltUnit:
         on_refusal: Callable[[str], None] = _nothing,
         on_up: Callable[[], None] = _nothing,
         on_lost: Callable[[str], None] = _nothing,
+        tuning: MotorSpec | None = None,
     ) -> None:
         self.limits = limits
         self._on_reading, self._on_refusal = on_reading, on_refusal
@@ -75,6 +79,7 @@ class PanTiltUnit:
             on_lost,
             keepalive=lambda: self._command,
         )
+        self.tuner = Tuner(self.link, tuning or load_specs()["pan"], on_refusal=on_refusal)
 
     def start(self) -> PanTiltUnit:
         self.link.start()
@@ -143,9 +148,12 @@ class PanTiltUnit:
             stopped = self.stopped
         if stopped:
             self.link.send(m.Estop(1))
+        self.tuner.on_up()
         self._up_callback()
 
     def _on_message(self, message: m.Message) -> None:
+        if isinstance(message, m.Ack):
+            self.tuner.on_ack(message)
         if isinstance(message, m.Ack) and message.type == m.PanTiltCommand.TYPE:
             if message.status != m.ACK_OK:
                 with self._lock:
