@@ -7,6 +7,10 @@ are set to "on startup: go to" it; "" for a factory board with every channel off
 ~calibration (config/servos.yaml). Fault injection: /sim/maestro/fault (sensor_msgs/JointState):
 per named joint, position puts an obstacle at that angle in the servo's way (NaN removes it) and
 velocity makes the servo that slow (rad/s; 0 restores ~servo_slew, NaN leaves it).
+Servos off their calibration, for the calibration tools: ~centre_error ({joint: us}: the
+servo's true centre that far from ~calibration's) and ~reversed ([joint, ...]: turns the other
+way). Publishes sim/arm/true_joints (sensor_msgs/JointState, 20 Hz): each powered joint's true
+angle, as a user looking at the arm sees it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from terry.arm.calibration import LimitError, ServoChannel, load_calibration
 from terry.arm.poses import load_poses
 from terry.model import load_robot
 from terry.paths import package_file
-from terry.sim.maestro_device import TICK, MaestroDevice, serve
+from terry.sim.maestro_device import TICK, MaestroDevice, as_built, serve
 from terry.sim.pty import default_link
 
 
@@ -33,6 +37,28 @@ def start_pulses(channels: dict[str, ServoChannel], count: int) -> list[int]:
         for joint, angle in pose.items():
             pulses[channels[joint].channel] = channels[joint].to_quarter_us(angle)
     return pulses
+
+
+def servos_as_built(channels: dict[str, ServoChannel]) -> dict[str, ServoChannel]:
+    """~centre_error and ~reversed applied to the calibration; exits naming a bad entry."""
+    errors = rospy.get_param("~centre_error", {}) or {}
+    reverse = rospy.get_param("~reversed", []) or []
+    try:
+        if not isinstance(errors, dict) or not isinstance(reverse, list):
+            raise ValueError("wrong type")
+        unknown = sorted((set(errors) | set(reverse)) - set(channels))
+        if unknown:
+            raise ValueError(f"not arm joints: {unknown}")
+        return {
+            name: as_built(servo, float(errors.get(name, 0.0)), name in reverse)
+            for name, servo in channels.items()
+        }
+    except (TypeError, ValueError) as error:
+        rospy.logfatal(
+            f"sim_maestro: ~centre_error must map arm joints to us and ~reversed list arm "
+            f"joints ({sorted(channels)}); got {errors!r}, {reverse!r}: {error}"
+        )
+        raise SystemExit(1) from error
 
 
 def main() -> None:
@@ -63,5 +89,19 @@ def main() -> None:
             rospy.logwarn("fault injected on %s: %s", name, device.outputs[servo.channel])
 
     rospy.Subscriber("/sim/maestro/fault", JointState, on_fault, queue_size=10)
+    truth = servos_as_built(channels)
+    true_joints = rospy.Publisher("sim/arm/true_joints", JointState, queue_size=10)
+
+    def publish_truth(_event: rospy.timer.TimerEvent) -> None:
+        msg = JointState()
+        msg.header.stamp = rospy.Time.now()
+        for name, servo in truth.items():
+            position = device.outputs[servo.channel].position
+            if position:  # a servo without pulses is limp: no angle to tell
+                msg.name.append(name)
+                msg.position.append(servo.to_angle(round(position)))
+        true_joints.publish(msg)
+
+    rospy.Timer(rospy.Duration(0.05), publish_truth)
     rospy.loginfo("simulated Maestro on %s", link)
     serve(link, device, lambda: not rospy.is_shutdown())

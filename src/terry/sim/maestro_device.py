@@ -6,16 +6,20 @@ as on the real board, and never moves anything. Channels may start with pulses o
 per-channel "on startup: go to" setting), and a fault can be injected: `block(channel, pulse)`
 puts an obstacle in a servo's way (a stalled joint, an object in the claw), and a channel's
 `slew` makes one servo slower than the rest. The reported position is the servo's.
+`as_built` says where a simulated servo truly points: its centre may be off the calibration's
+and it may turn the other way (for the calibration tools; simulation only).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import select
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from terry.arm.calibration import ServoChannel
 from terry.arm.maestro import DATA_LENGTH, Command, MaestroError, decode_value
 from terry.sim.pty import PseudoSerial
 
@@ -145,6 +149,13 @@ class MaestroDevice:
             self._elapsed -= TICK
             for output in self.outputs:
                 output.tick()
+
+
+def as_built(servo: ServoChannel, centre_error: float = 0.0, reverse: bool = False) -> ServoChannel:
+    """The servo as built: its true centre `centre_error` us off the calibration's, turning the
+    other way when `reverse`; its `to_angle` of an output's position is the joint's true angle."""
+    direction = -servo.direction if reverse else servo.direction
+    return dataclasses.replace(servo, center_us=servo.center_us + centre_error, direction=direction)
 
 
 def serve(link: str, device: MaestroDevice, running: Callable[[], bool]) -> None:

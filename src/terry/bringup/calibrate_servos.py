@@ -1,0 +1,223 @@
+"""Servo calibration, stepped by hand: `python -m terry.bringup.calibrate_servos` (or `rosrun
+terry calibrate_servos`) with the servo driver running and the e-stop released.
+
+For each joint (--joints, default every arm joint) it moves the joint a little and asks whether
+it turned the URDF's positive way (y/n), then lets you step it until it stands at its zero as the
+URDF draws it (docs/arm.md): + and - step 2 us, > and < step 20 us, y or Enter accepts, s skips
+the joint, q quits writing nothing. A centre whose URDF limits would not fit the servo's pulse
+range is refused, and no step goes beyond the URDF's limits (terry.calibration.servos). At the
+end the centres and directions go to --calibration (config/servos.yaml, the file the driver
+reads); restart the driver to use them: `rosnode kill /servo_driver` (it respawns).
+
+Keys are read one at a time on a terminal; from a pipe, one command a line (an empty line
+accepts), so a script or a test can drive it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import termios
+import threading
+import time
+import tty
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+import rospy
+from sensor_msgs.msg import JointState
+from std_msgs.msg import Bool
+from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
+
+from terry.arm.calibration import LimitError, ServoChannel, load_calibration
+from terry.calibration.servos import (
+    LARGE_STEP,
+    SMALL_STEP,
+    Stepper,
+    axis_hint,
+    probe_angle,
+    start_angle,
+    write_servos,
+)
+from terry.model import ARM_JOINTS, load_robot
+from terry.paths import package_file
+from terry.safety.estop import STATE_TOPIC
+
+STEPS = {"+": SMALL_STEP, "-": -SMALL_STEP, ">": LARGE_STEP, "<": -LARGE_STEP}
+ARRIVED = 0.004  # rad: the driver reports the joint there
+MOVE_TIME = 0.4  # s for each move
+
+
+class Quit(Exception):
+    """The user quit: nothing is written."""
+
+
+class Keys:
+    """One key at a time from a terminal, or one command a line from a pipe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.terminal = stream.isatty()
+
+    def ask(self, prompt: str) -> str:
+        print(prompt, end="" if self.terminal else "\n", flush=True)
+        if self.terminal:
+            with self._raw():
+                key = self.stream.read(1)
+            print(key if key.isprintable() else "")
+            return "y" if key in ("\r", "\n") else key
+        line = self.stream.readline()
+        if not line:
+            raise Quit("input ended")
+        return line.strip() or "y"
+
+    @contextlib.contextmanager
+    def _raw(self) -> Iterator[None]:
+        fd = self.stream.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+class Arm:
+    """The arm through the servo driver: one joint moved at a time, its reported position."""
+
+    def __init__(self) -> None:
+        self.positions: dict[str, float] = {}
+        self.estopped: bool | None = None
+        self._lock = threading.Lock()
+        rospy.Subscriber("/joint_states", JointState, self._on_states, queue_size=20)
+        rospy.Subscriber(STATE_TOPIC, Bool, self._on_estop, queue_size=1)
+        self.commands = rospy.Publisher("/arm/joint_command", JointTrajectory, queue_size=10)
+        self._wait(lambda: all(n in self.positions for n in ARM_JOINTS), 30, "the arm's joints")
+        self._wait(lambda: self.estopped is False, 120, "the e-stop's release")
+
+    def _on_states(self, msg: JointState) -> None:
+        with self._lock:
+            self.positions.update(zip(msg.name, msg.position, strict=False))
+
+    def _on_estop(self, msg: Bool) -> None:
+        self.estopped = msg.data
+
+    @staticmethod
+    def _wait(ready: Callable[[], bool], timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if rospy.is_shutdown() or time.monotonic() > deadline:
+                raise RuntimeError(f"no {what} after {timeout:.0f} s (is servo_driver running?)")
+            time.sleep(0.05)
+
+    def move(self, joint: str, angle: float) -> None:
+        point = JointTrajectoryPoint(positions=[angle], time_from_start=rospy.Duration(MOVE_TIME))
+        self.commands.publish(JointTrajectory(joint_names=[joint], points=[point]))
+        self._wait(
+            lambda: abs(self.positions[joint] - angle) < ARRIVED, 10, f"{joint} at {angle:.3f}"
+        )
+        time.sleep(0.1)  # the servo itself settles
+
+
+def calibrate_joint(servo: ServoChannel, arm: Arm, keys: Keys) -> ServoChannel | None:
+    """Direction, then centre, of one joint; None when skipped."""
+    name = servo.joint.name
+    start, test = start_angle(servo), probe_angle(servo)
+    stepper = Stepper.at(servo, start)
+    arm.move(name, start)
+    print(f"[{name}] at its start; watch it: moving it a little", flush=True)
+    arm.move(name, test)
+    while True:
+        positive = test > start
+        motion = axis_hint(servo) if positive else f"move the opposite way to '{axis_hint(servo)}'"
+        answer = keys.ask(f"[{name}] did it {motion}? (y/n, s skip, q quit)> ")
+        if answer in ("y", "n"):
+            stepper.observed((answer == "y") == positive)
+            break
+        if answer == "s":
+            return None
+        if answer == "q":
+            raise Quit("quit")
+    arm.move(name, stepper.angle)
+    while True:
+        answer = keys.ask(
+            f"[{name}] centre {stepper.pulse:.1f} us: step until it stands at its zero "
+            "(+ - 2 us, > < 20 us, y accept, s skip, q quit)> "
+        )
+        if answer in STEPS:
+            refused = stepper.step(STEPS[answer])
+            if refused:
+                print(f"[{name}] {refused}", flush=True)
+            else:
+                arm.move(name, stepper.angle)
+        elif answer == "y":
+            try:
+                calibrated = stepper.calibrated()
+            except LimitError as error:
+                print(f"[{name}] {error}", flush=True)
+                continue
+            sign = "same" if calibrated.direction == servo.direction else "reversed"
+            print(
+                f"[{name}] centre {calibrated.center_us:.1f} us (was {servo.center_us:.1f}), "
+                f"direction {calibrated.direction} ({sign})",
+                flush=True,
+            )
+            return calibrated
+        elif answer == "s":
+            return None
+        elif answer == "q":
+            raise Quit("quit")
+        else:
+            print(f"[{name}] {answer!r}: use + - > < y s q", flush=True)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        default=Path(package_file("config", "servos.yaml")),
+        help="the servo driver's calibration file, read and rewritten",
+    )
+    parser.add_argument(
+        "--joints", default=",".join(ARM_JOINTS), help="comma-separated joints, in order"
+    )
+    args = parser.parse_args(rospy.myargv(argv if argv is not None else sys.argv)[1:])
+    args.joints = [j.strip() for j in args.joints.split(",") if j.strip()]
+    unknown = [j for j in args.joints if j not in ARM_JOINTS]
+    if unknown or not args.joints:
+        parser.error(f"--joints: {unknown or 'none'}; arm joints: {', '.join(ARM_JOINTS)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    robot = load_robot()
+    try:
+        channels = load_calibration(args.calibration, robot)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"calibrate_servos: {args.calibration}: {error}", file=sys.stderr)
+        return 1
+    rospy.init_node("calibrate_servos", anonymous=True)
+    keys = Keys(sys.stdin)
+    try:
+        arm = Arm()
+        for joint in args.joints:
+            calibrated = calibrate_joint(channels[joint], arm, keys)
+            if calibrated is not None:
+                channels[joint] = calibrated
+        path = write_servos(args.calibration, channels, robot)
+    except Quit as why:
+        print(f"calibrate_servos: {why}: nothing written")
+        return 1
+    except (RuntimeError, ValueError) as error:
+        print(f"calibrate_servos: {error}; nothing written", file=sys.stderr)
+        return 1
+    print(f"written to {path}; the servo driver reads it when it starts (rosnode kill it)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

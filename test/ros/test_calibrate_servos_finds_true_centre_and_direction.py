@@ -1,0 +1,181 @@
+"""Servo calibration in simulation, driven through stdin as a user looking at the arm would: the
+simulated wrist servo is centred 10 us off config/servos.yaml and turns the other way, the claw's
+centre is 60 us off; before calibration a commanded angle is not the true one. `calibrate_servos`
+is answered from the simulated arm's true angles (sim/arm/true_joints) and writes centres within
+a couple of microseconds of the truth and the wrist's reversed direction; after a restart the
+servo driver puts the joints where they are commanded.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import yaml
+from fixtures.estop import fresh_estop, wait_released
+from fixtures.harness import Recorder, wait_for
+from fixtures.servo import move
+
+from terry.paths import package_file
+
+NOMINAL = yaml.safe_load(package_file("config", "servos.yaml").read_text())["joints"]
+ERROR = {"arm_wrist": 10.0, "arm_claw": 60.0}  # us, the simulated servos' true centres off
+REVERSED = ["arm_wrist"]
+
+
+class Truth:
+    """The simulated arm's true joint angles."""
+
+    def __init__(self) -> None:
+        from sensor_msgs.msg import JointState
+
+        self.recorder = Recorder("/sim/arm/true_joints", JointState, accept=lambda m: m.name)
+
+    def latest(self, joint: str) -> float:
+        msg = self.recorder.snapshot()[-1]
+        return dict(zip(msg.name, msg.position, strict=True))[joint]
+
+    def fresh(self, joint: str) -> float:
+        self.recorder.clear()
+        msg = self.recorder.wait_count(2, timeout=10)[-1]
+        return dict(zip(msg.name, msg.position, strict=True))[joint]
+
+
+class Tool:
+    """calibrate_servos on pipes: its output lines on a queue, answers written to its stdin."""
+
+    def __init__(self, env: dict[str, str], calibration) -> None:
+        argv = [sys.executable, "-u", "-m", "terry.bringup.calibrate_servos"]
+        argv += ["--calibration", str(calibration), "--joints", "arm_wrist,arm_claw"]
+        self.popen = subprocess.Popen(
+            argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.transcript: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.popen.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def next_line(self) -> str | None:
+        line = self.lines.get(timeout=60)
+        self.transcript.append(str(line))
+        return line
+
+    def answer(self, text: str) -> None:
+        self.transcript.append(f"<<< {text}")
+        self.popen.stdin.write(text + "\n")
+        self.popen.stdin.flush()
+
+    def close(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(10)
+
+
+def play_the_user(tool: Tool, truth: Truth) -> None:
+    """Answer every prompt from what the arm truly does, until the tool ends."""
+    before = {}
+    while (line := tool.next_line()) is not None:
+        joint = line[1 : line.find("]")] if line.startswith("[") else ""
+        if "moving it a little" in line:
+            before[joint] = truth.latest(joint)
+        elif "did it" in line:
+            moved = truth.fresh(joint) - before[joint]
+            positive = "opposite" not in line
+            tool.answer("y" if (moved > 0) == positive else "n")
+        elif "step until it stands at its zero" in line:
+            off_us = truth.fresh(joint) * NOMINAL[joint]["us_per_rad"]
+            if abs(off_us) <= 1.01:
+                tool.answer("y")
+            elif abs(off_us) > 15:
+                tool.answer("<" if off_us > 0 else ">")
+            else:
+                tool.answer("-" if off_us > 0 else "+")
+
+
+@pytest.fixture
+def arm(rospy_node, roslaunch, tmp_path):
+    from sensor_msgs.msg import JointState
+    from trajectory_msgs.msg import JointTrajectory
+
+    calibration = tmp_path / "servos.yaml"
+    shutil.copy(package_file("config", "servos.yaml"), calibration)
+    fresh_estop(rospy_node)
+    roslaunch("safety.launch")
+    roslaunch(
+        "servo_driver.launch",
+        sim="true",
+        calibration=calibration,
+        sim_centre_error="{" + ", ".join(f"{j}: {e}" for j, e in ERROR.items()) + "}",
+        sim_reversed="[" + ", ".join(REVERSED) + "]",
+    )
+    states = Recorder("/joint_states", JointState, accept=lambda m: "arm_claw" in m.name)
+    commands = rospy_node.Publisher("/arm/joint_command", JointTrajectory, queue_size=10)
+    truth = Truth()
+    states.wait_count(1, timeout=60)
+    wait_released(rospy_node)
+    yield commands, truth, calibration, states
+    for closing in (states, truth.recorder):
+        closing.close()
+    commands.unregister()
+
+
+def true_angles_after(commands, states, truth: Truth, **angles: float) -> dict[str, float]:
+    """Command the joints until the driver reports them there and they stand still; their true
+    angles."""
+
+    def settled() -> bool:
+        commands.publish(move(0.3, **angles))
+        last = states.snapshot()[-1]
+        reported = dict(zip(last.name, last.position, strict=True))
+        first = {j: truth.fresh(j) for j in angles}
+        there = all(abs(reported[j] - a) < 0.003 for j, a in angles.items())
+        return there and all(abs(truth.fresh(j) - first[j]) < 1e-4 for j in angles)
+
+    wait_for(settled, 30, "the joints to settle")
+    return {j: truth.fresh(j) for j in angles}
+
+
+def test_stdin_calibration_finds_the_true_centres_and_the_driver_uses_them(
+    arm, process_group, ros_process
+):
+    commands, truth, calibration, states = arm
+    before = true_angles_after(commands, states, truth, arm_wrist=0.3, arm_claw=0.4)
+    assert before["arm_wrist"] == pytest.approx(-(0.3 - 10 / 636.6), abs=0.003), "reversed, off"
+    assert before["arm_claw"] == pytest.approx(0.4 - 60 / 1000.0, abs=0.003), "centre off"
+
+    tool = Tool(process_group.env, calibration)
+    try:
+        play_the_user(tool, truth)
+        assert tool.popen.wait(30) == 0, "\n".join(tool.transcript)
+    finally:
+        tool.close()
+    written = yaml.safe_load(calibration.read_text())["joints"]
+    report = "\n".join(tool.transcript)
+    for joint, error in ERROR.items():
+        true_centre = NOMINAL[joint]["center_us"] + error
+        assert written[joint]["center_us"] == pytest.approx(true_centre, abs=2.0), report
+    assert written["arm_wrist"]["direction"] == -NOMINAL["arm_wrist"]["direction"]
+    assert written["arm_claw"]["direction"] == NOMINAL["arm_claw"]["direction"]
+    assert {j: written[j] for j in NOMINAL if j not in ERROR} == {
+        j: v for j, v in NOMINAL.items() if j not in ERROR
+    }, "the other joints are kept"
+    assert calibration.read_text().startswith("# The arm's servos"), "the header is kept"
+
+    kill = ros_process("rosnode", "kill", "/servo_driver")
+    assert kill.wait(30) == 0, kill.output()
+    time.sleep(1.0)  # the killed driver's last messages are in
+    states.clear()
+    states.wait_count(5, timeout=60)  # from the respawned driver
+    after = true_angles_after(commands, states, truth, arm_wrist=0.3, arm_claw=0.4)
+    assert after["arm_wrist"] == pytest.approx(0.3, abs=0.004), "the driver uses the new file"
+    assert after["arm_claw"] == pytest.approx(0.4, abs=0.004)
