@@ -12,6 +12,7 @@ import { setupMap } from "./map.js";
 import { setupPanTilt } from "./pantilt.js";
 import { setupSafety } from "./safety.js";
 import { setupSensors } from "./sensors.js";
+import { setupTuning } from "./tuning.js";
 import { parseUrdf } from "./urdf.js";
 
 const STALE_MS = 2000;
@@ -56,6 +57,7 @@ async function start() {
   setupMap(conn);
   setupSensors(conn);
   setupCamera(conn);
+  setupTuning(conn);
   const linkPanels = setupDiagnostics(conn);
   setupLog(conn);
   const stale = document.getElementById("stale");
