@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from fixtures.harness import wait_for
+from fixtures.pan_tilt import HostLink
 from fixtures.wiring import WiringRun
 
+from terry.link import messages as m
 from terry.sim.firmware import start_board
 
 FEW_DEGREES = math.radians(6)
@@ -67,8 +69,20 @@ def assert_moved_little(truth: dict[str, list[float]]) -> None:
     assert low > -FEW_DEGREES and high < FEW_DEGREES, truth
 
 
+def tilt_away(pan: PanBoard, mrad: int) -> None:
+    """Leave the tilt servo off its centre, as a user's last run might."""
+    host = HostLink(pan.link)
+    try:
+        assert host.link.wait_up(10), host.link.health.last_error
+        host.link.send(m.PanTiltCommand(0, 0, mrad))
+        wait_for(lambda: (host.state() or m.PanTiltState(0, 0, 0, 0)).tilt == mrad, 5, "tilt")
+    finally:
+        host.link.close()
+
+
 @pytest.mark.parametrize("pan", [""], indirect=True)
 def test_a_healthy_pan_and_tilt_are_all_good(pan):
+    tilt_away(pan, 400)
     run, code, truth = wiring_on(pan)
     assert code == 0, run.output
     assert "counts up going forward, 2" in run.finding("pan encoder")  # 22000 or near
