@@ -1,14 +1,16 @@
 """Servo calibration in simulation, driven through stdin as a user looking at the arm would: the
-simulated wrist servo is centred 10 us off config/servos.yaml and turns the other way, the claw's
-centre is 60 us off; before calibration a commanded angle is not the true one. `calibrate_servos`
-is answered from the simulated arm's true angles (sim/arm/true_joints) and writes centres within
-a couple of microseconds of the truth and the wrist's reversed direction; after a restart the
-servo driver puts the joints where they are commanded.
+simulated wrist servo is centred 10 us off config/servos.yaml, turns the other way and 2 % less
+per microsecond, the claw's centre is 60 us off and it turns 5 % more; before calibration a
+commanded angle is not the true one. `calibrate_servos` is answered from the simulated arm's true
+angles (sim/arm/true_joints) and writes centres within a couple of microseconds of the truth, us
+per radian within 1 % and the wrist's reversed direction; after a restart the servo driver puts
+the joints where they are commanded.
 """
 
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,7 @@ from terry.paths import package_file
 
 NOMINAL = yaml.safe_load(package_file("config", "servos.yaml").read_text())["joints"]
 ERROR = {"arm_wrist": 10.0, "arm_claw": 60.0}  # us, the simulated servos' true centres off
+SCALE = {"arm_wrist": 0.98, "arm_claw": 1.05}  # their true us per radian over the file's
 REVERSED = ["arm_wrist"]
 
 
@@ -92,8 +95,10 @@ def play_the_user(tool: Tool, truth: Truth) -> None:
             moved = truth.fresh(joint) - before[joint]
             positive = "opposite" not in line
             tool.answer("y" if (moved > 0) == positive else "n")
-        elif "step until it stands at its zero" in line:
-            off_us = truth.fresh(joint) * NOMINAL[joint]["us_per_rad"]
+        elif "step until it stands at" in line:
+            reference = re.search(r"\(([+-][0-9.]+) rad\) from its zero", line)
+            target = float(reference.group(1)) if reference else 0.0
+            off_us = (truth.fresh(joint) - target) * NOMINAL[joint]["us_per_rad"]
             if abs(off_us) <= 1.01:
                 tool.answer("y")
             elif abs(off_us) > 15:
@@ -116,6 +121,7 @@ def arm(rospy_node, roslaunch, tmp_path):
         sim="true",
         calibration=calibration,
         sim_centre_error="{" + ", ".join(f"{j}: {e}" for j, e in ERROR.items()) + "}",
+        sim_scale_error="{" + ", ".join(f"{j}: {s}" for j, s in SCALE.items()) + "}",
         sim_reversed="[" + ", ".join(REVERSED) + "]",
     )
     states = Recorder("/joint_states", JointState, accept=lambda m: "arm_claw" in m.name)
@@ -150,8 +156,9 @@ def test_stdin_calibration_finds_the_true_centres_and_the_driver_uses_them(
 ):
     commands, truth, calibration, states = arm
     before = true_angles_after(commands, states, truth, arm_wrist=0.3, arm_claw=0.4)
-    assert before["arm_wrist"] == pytest.approx(-(0.3 - 10 / 636.6), abs=0.003), "reversed, off"
-    assert before["arm_claw"] == pytest.approx(0.4 - 60 / 1000.0, abs=0.003), "centre off"
+    wrist, claw = (NOMINAL[j]["us_per_rad"] * SCALE[j] for j in ("arm_wrist", "arm_claw"))
+    assert before["arm_wrist"] == pytest.approx(-(0.3 * 636.6 - 10) / wrist, abs=0.003), "reversed"
+    assert before["arm_claw"] == pytest.approx((0.4 * 1000 - 60) / claw, abs=0.003), "centre off"
 
     tool = Tool(process_group.env, calibration)
     try:
@@ -164,6 +171,8 @@ def test_stdin_calibration_finds_the_true_centres_and_the_driver_uses_them(
     for joint, error in ERROR.items():
         true_centre = NOMINAL[joint]["center_us"] + error
         assert written[joint]["center_us"] == pytest.approx(true_centre, abs=2.0), report
+        true_scale = NOMINAL[joint]["us_per_rad"] * SCALE[joint]
+        assert written[joint]["us_per_rad"] == pytest.approx(true_scale, rel=0.01), report
     assert written["arm_wrist"]["direction"] == -NOMINAL["arm_wrist"]["direction"]
     assert written["arm_claw"]["direction"] == NOMINAL["arm_claw"]["direction"]
     assert {j: written[j] for j in NOMINAL if j not in ERROR} == {

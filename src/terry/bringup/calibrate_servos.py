@@ -3,11 +3,13 @@ terry calibrate_servos`) with the servo driver running and the e-stop released.
 
 For each joint (--joints, default every arm joint) it moves the joint a little and asks whether
 it turned the URDF's positive way (y/n), then lets you step it until it stands at its zero as the
-URDF draws it (docs/arm.md): + and - step 2 us, > and < step 20 us, y or Enter accepts, s skips
-the joint, q quits writing nothing. A centre whose URDF limits would not fit the servo's pulse
-range is refused, and no step goes beyond the URDF's limits (terry.calibration.servos). At the
-end the centres and directions go to --calibration (config/servos.yaml, the file the driver
-reads); restart the driver to use them: `rosnode kill /servo_driver` (it respawns).
+URDF draws it (docs/arm.md), then at a round angle toward its farther limit (its range: us per
+radian). + and - step 2 us, > and < step 20 us, y or Enter accepts, s skips (the joint; at the
+range step, keeps its us_per_rad), q quits writing nothing. A centre or range whose URDF limits
+would not fit the servo's pulse range is refused, and no step goes beyond the URDF's limits
+(terry.calibration.servos). At the end centres, ranges and directions go to --calibration
+(config/servos.yaml, the file the driver reads); restart the driver to use them:
+`rosnode kill /servo_driver` (it respawns).
 
 Keys are read one at a time on a terminal; from a pipe, one command a line (an empty line
 accepts), so a script or a test can drive it.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 import termios
 import threading
@@ -38,6 +41,7 @@ from terry.calibration.servos import (
     Stepper,
     axis_hint,
     probe_angle,
+    reference_angle,
     start_angle,
     write_servos,
 )
@@ -122,7 +126,7 @@ class Arm:
 
 
 def calibrate_joint(servo: ServoChannel, arm: Arm, keys: Keys) -> ServoChannel | None:
-    """Direction, then centre, of one joint; None when skipped."""
+    """Direction, centre, then range of one joint; None when skipped."""
     name = servo.joint.name
     start, test = start_angle(servo), probe_angle(servo)
     stepper = Stepper.at(servo, start)
@@ -142,8 +146,47 @@ def calibrate_joint(servo: ServoChannel, arm: Arm, keys: Keys) -> ServoChannel |
             raise Quit("quit")
     arm.move(name, stepper.angle)
     while True:
+        if step_until(stepper, arm, keys, "at its zero") == "s":
+            return None
+        try:
+            stepper.accept_centre()
+            break
+        except LimitError as error:
+            print(f"[{name}] {error}", flush=True)
+    reference = reference_angle(servo)
+    refused = stepper.move_to(reference)
+    if refused:
+        print(f"[{name}] range: {refused}; keeping {servo.us_per_rad} us/rad", flush=True)
+    else:
+        arm.move(name, stepper.angle)
+        where = f"at {math.degrees(reference):+.0f} deg ({reference:+.3f} rad) from its zero"
+        while step_until(stepper, arm, keys, where) == "y":
+            try:
+                stepper.accept_reference(reference)
+                stepper.calibrated()
+                break
+            except ValueError as error:  # LimitError too
+                stepper.us_per_rad = None
+                print(f"[{name}] {error}", flush=True)
+    calibrated = stepper.calibrated()
+    turn = "same" if calibrated.direction == servo.direction else "reversed"
+    print(
+        f"[{name}] centre {calibrated.center_us:.1f} us (was {servo.center_us:.1f}), "
+        f"{calibrated.us_per_rad:.1f} us/rad (was {servo.us_per_rad:.1f}), direction "
+        f"{calibrated.direction} ({turn})",
+        flush=True,
+    )
+    if stepper.move_to(start_angle(servo)) is None:  # back to where it started
+        arm.move(name, stepper.angle)
+    return calibrated
+
+
+def step_until(stepper: Stepper, arm: Arm, keys: Keys, where: str) -> str:
+    """Step with the keys until the user accepts (y) or skips (s) what they see; q quits."""
+    name = stepper.driver.joint.name
+    while True:
         answer = keys.ask(
-            f"[{name}] centre {stepper.pulse:.1f} us: step until it stands at its zero "
+            f"[{name}] {stepper.pulse:.1f} us: step until it stands {where} "
             "(+ - 2 us, > < 20 us, y accept, s skip, q quit)> "
         )
         if answer in STEPS:
@@ -152,21 +195,8 @@ def calibrate_joint(servo: ServoChannel, arm: Arm, keys: Keys) -> ServoChannel |
                 print(f"[{name}] {refused}", flush=True)
             else:
                 arm.move(name, stepper.angle)
-        elif answer == "y":
-            try:
-                calibrated = stepper.calibrated()
-            except LimitError as error:
-                print(f"[{name}] {error}", flush=True)
-                continue
-            sign = "same" if calibrated.direction == servo.direction else "reversed"
-            print(
-                f"[{name}] centre {calibrated.center_us:.1f} us (was {servo.center_us:.1f}), "
-                f"direction {calibrated.direction} ({sign})",
-                flush=True,
-            )
-            return calibrated
-        elif answer == "s":
-            return None
+        elif answer in ("y", "s"):
+            return answer
         elif answer == "q":
             raise Quit("quit")
         else:

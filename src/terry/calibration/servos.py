@@ -1,5 +1,6 @@
-"""Servo calibration (ROS-free): find a joint's direction and the pulse at which it truly stands
-at 0 by stepping it while the user looks at the arm, then write config/servos.yaml.
+"""Servo calibration (ROS-free): find a joint's direction, the pulse at which it truly stands at
+0 (its centre) and the pulse at a round reference angle (its range: us per radian) by stepping it
+while the user looks at the arm, then write config/servos.yaml.
 
 Moves go through the running servo driver as joint angles in its current calibration
 (`terry.arm.calibration`, the choke point), so a step that would take the joint beyond the URDF's
@@ -11,6 +12,7 @@ must fit what it accepts (re-seat the horn one spline over instead).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,8 @@ from terry.model import RobotModel
 SMALL_STEP = 2.0  # us
 LARGE_STEP = 20.0  # us
 TEST_ANGLE = 0.2  # rad from the start for the direction check (less where the limits are nearer)
+REFERENCE_ANGLES = (math.pi / 2, math.pi / 3, math.pi / 4, math.pi / 6)  # rad, largest first
+REFERENCE_ROOM = 0.7  # of the way to the limit at most: room for a scale that is still wrong
 FIELDS = ("channel", "center_us", "us_per_rad", "direction", "min_us", "max_us")
 
 
@@ -47,15 +51,27 @@ def axis_hint(servo: ServoChannel) -> str:
     return f"turn positively about its axis {axis} (right-hand rule)"
 
 
+def reference_angle(servo: ServoChannel) -> float:
+    """A round angle toward the joint's farther limit with room to spare (its scale is not known
+    yet), for the user to step the joint to: us_per_rad follows from its pulse."""
+    lower, upper = servo.joint.lower, servo.joint.upper
+    side, room = (1.0, upper) if abs(upper) >= abs(lower) else (-1.0, -lower)
+    fitting = [a for a in REFERENCE_ANGLES if a <= REFERENCE_ROOM * room]
+    return side * (fitting[0] if fitting else REFERENCE_ROOM * room)
+
+
 @dataclass
 class Stepper:
     """One joint being calibrated. `driver` is the calibration the servo driver runs with now;
     `pulse` (us) is where the servo is, `direction` the way it truly turns for a rising pulse
-    (times the file's sign convention: 1 or -1, as in servos.yaml)."""
+    (times the file's sign convention: 1 or -1, as in servos.yaml); `centre` and `us_per_rad`
+    once the user has accepted them."""
 
     driver: ServoChannel
     pulse: float
     direction: int
+    centre: float | None = None
+    us_per_rad: float | None = None
 
     @classmethod
     def at(cls, driver: ServoChannel, angle: float) -> Stepper:
@@ -67,15 +83,25 @@ class Stepper:
         return self.driver.to_angle(round(self.pulse * 4))
 
     def observed(self, moved_positive: bool) -> None:
-        """The user saw the joint move from the start to the test angle: which way?"""
-        rising = self.driver.to_quarter_us(probe_angle(self.driver)) > self.driver.to_quarter_us(
-            start_angle(self.driver)
+        """The user saw the joint move from the start to the probe angle: which way?"""
+        driver = self.driver
+        rising = driver.to_quarter_us(probe_angle(driver)) > driver.to_quarter_us(
+            start_angle(driver)
         )
         self.direction = 1 if rising == moved_positive else -1
 
     def step(self, us: float) -> str | None:
         """Move by `us` toward the joint's positive side; None, or why not (nothing moves)."""
-        pulse = self.pulse + self.direction * us
+        return self._go(self.pulse + self.direction * us)
+
+    def move_to(self, angle: float) -> str | None:
+        """Go where `angle` is by what has been found so far; None, or why not."""
+        centre = self.pulse if self.centre is None else self.centre
+        return self._go(
+            centre + self.direction * (self.us_per_rad or self.driver.us_per_rad) * angle
+        )
+
+    def _go(self, pulse: float) -> str | None:
         try:
             self.driver.to_quarter_us(self.driver.to_angle(round(pulse * 4)))
         except LimitError as error:
@@ -83,20 +109,44 @@ class Stepper:
         self.pulse = pulse
         return None
 
-    def calibrated(self) -> ServoChannel:
-        """The servo with its centre here and the observed direction; LimitError when the URDF's
-        limits would then need pulses the servo does not accept."""
-        servo = dataclasses.replace(self.driver, center_us=self.pulse, direction=self.direction)
+    def accept_centre(self) -> None:
+        """The joint stands at its zero: the centre is here (checked with the scale so far)."""
+        self.calibrated(centre=self.pulse)
+        self.centre = self.pulse
+
+    def accept_reference(self, angle: float) -> None:
+        """The joint stands at `angle`: its us_per_rad follows. ValueError when the joint is on
+        the wrong side of its zero or too near it to tell."""
+        assert self.centre is not None, "accept the centre first"
+        span = self.direction * (self.pulse - self.centre) / angle
+        if span * abs(angle) < 20:
+            raise ValueError(
+                f"{self.driver.joint.name}: {self.pulse - self.centre:+.0f} us from the centre "
+                f"cannot stand at {angle:+.3f} rad: step it there, on that side of its zero"
+            )
+        self.us_per_rad = span
+
+    def calibrated(self, centre: float | None = None) -> ServoChannel:
+        """The servo with what was found; LimitError when the URDF's limits would then need
+        pulses the servo does not accept."""
+        if centre is None:
+            centre = self.pulse if self.centre is None else self.centre
+        servo = dataclasses.replace(
+            self.driver,
+            center_us=centre,
+            us_per_rad=self.us_per_rad or self.driver.us_per_rad,
+            direction=self.direction,
+        )
         needs = sorted(
             servo.center_us + servo.direction * servo.us_per_rad * limit
             for limit in (servo.joint.lower, servo.joint.upper)
         )
         if needs[0] < servo.min_us or needs[1] > servo.max_us:
             raise LimitError(
-                f"{servo.joint.name}: with its centre at {servo.center_us:.1f} us its URDF limits "
-                f"need {needs[0]:.0f}..{needs[1]:.0f} us, beyond the servo's {servo.min_us:.0f}.."
-                f"{servo.max_us:.0f} us: not accepted (re-seat the horn one spline nearer, then "
-                "calibrate again)"
+                f"{servo.joint.name}: with its centre at {servo.center_us:.1f} us and "
+                f"{servo.us_per_rad:.1f} us/rad its URDF limits need {needs[0]:.0f}.."
+                f"{needs[1]:.0f} us, beyond the servo's {servo.min_us:.0f}..{servo.max_us:.0f} us: "
+                "not accepted (re-seat the horn one spline nearer, then calibrate again)"
             )
         return servo
 

@@ -8,9 +8,10 @@ are set to "on startup: go to" it; "" for a factory board with every channel off
 per named joint, position puts an obstacle at that angle in the servo's way (NaN removes it) and
 velocity makes the servo that slow (rad/s; 0 restores ~servo_slew, NaN leaves it).
 Servos off their calibration, for the calibration tools: ~centre_error ({joint: us}: the
-servo's true centre that far from ~calibration's) and ~reversed ([joint, ...]: turns the other
-way). Publishes sim/arm/true_joints (sensor_msgs/JointState, 20 Hz): each powered joint's true
-angle, as a user looking at the arm sees it.
+servo's true centre that far from ~calibration's), ~scale_error ({joint: factor}: its true us per
+radian that many times ~calibration's) and ~reversed ([joint, ...]: turns the other way).
+Publishes sim/arm/true_joints (sensor_msgs/JointState, 20 Hz): each powered joint's true angle,
+as a user looking at the arm sees it.
 """
 
 from __future__ import annotations
@@ -40,23 +41,31 @@ def start_pulses(channels: dict[str, ServoChannel], count: int) -> list[int]:
 
 
 def servos_as_built(channels: dict[str, ServoChannel]) -> dict[str, ServoChannel]:
-    """~centre_error and ~reversed applied to the calibration; exits naming a bad entry."""
+    """~centre_error, ~scale_error and ~reversed applied to the calibration; exits naming a bad
+    entry."""
     errors = rospy.get_param("~centre_error", {}) or {}
+    scales = rospy.get_param("~scale_error", {}) or {}
     reverse = rospy.get_param("~reversed", []) or []
     try:
-        if not isinstance(errors, dict) or not isinstance(reverse, list):
+        if not all(isinstance(v, dict) for v in (errors, scales)) or not isinstance(reverse, list):
             raise ValueError("wrong type")
-        unknown = sorted((set(errors) | set(reverse)) - set(channels))
+        unknown = sorted((set(errors) | set(scales) | set(reverse)) - set(channels))
         if unknown:
             raise ValueError(f"not arm joints: {unknown}")
-        return {
-            name: as_built(servo, float(errors.get(name, 0.0)), name in reverse)
+        built = {
+            name: as_built(
+                servo, float(errors.get(name, 0.0)), name in reverse, float(scales.get(name, 1.0))
+            )
             for name, servo in channels.items()
         }
+        if not all(s.us_per_rad > 0 for s in built.values()):
+            raise ValueError("a scale must be positive")
+        return built
     except (TypeError, ValueError) as error:
         rospy.logfatal(
-            f"sim_maestro: ~centre_error must map arm joints to us and ~reversed list arm "
-            f"joints ({sorted(channels)}); got {errors!r}, {reverse!r}: {error}"
+            f"sim_maestro: ~centre_error and ~scale_error must map arm joints to us and factors, "
+            f"~reversed list arm joints ({sorted(channels)}); got {errors!r}, {scales!r}, "
+            f"{reverse!r}: {error}"
         )
         raise SystemExit(1) from error
 

@@ -6,8 +6,8 @@ as on the real board, and never moves anything. Channels may start with pulses o
 per-channel "on startup: go to" setting), and a fault can be injected: `block(channel, pulse)`
 puts an obstacle in a servo's way (a stalled joint, an object in the claw), and a channel's
 `slew` makes one servo slower than the rest. The reported position is the servo's.
-`as_built` says where a simulated servo truly points: its centre may be off the calibration's
-and it may turn the other way (for the calibration tools; simulation only).
+`as_built` says where a simulated servo truly points: its centre and us per radian may be off
+the calibration's and it may turn the other way (for the calibration tools; simulation only).
 """
 
 from __future__ import annotations
@@ -151,11 +151,18 @@ class MaestroDevice:
                 output.tick()
 
 
-def as_built(servo: ServoChannel, centre_error: float = 0.0, reverse: bool = False) -> ServoChannel:
+def as_built(
+    servo: ServoChannel, centre_error: float = 0.0, reverse: bool = False, scale: float = 1.0
+) -> ServoChannel:
     """The servo as built: its true centre `centre_error` us off the calibration's, turning the
-    other way when `reverse`; its `to_angle` of an output's position is the joint's true angle."""
-    direction = -servo.direction if reverse else servo.direction
-    return dataclasses.replace(servo, center_us=servo.center_us + centre_error, direction=direction)
+    other way when `reverse`, `scale` times its us_per_rad; its `to_angle` of an output's
+    position is the joint's true angle."""
+    return dataclasses.replace(
+        servo,
+        center_us=servo.center_us + centre_error,
+        direction=-servo.direction if reverse else servo.direction,
+        us_per_rad=servo.us_per_rad * scale,
+    )
 
 
 def serve(link: str, device: MaestroDevice, running: Callable[[], bool]) -> None:
