@@ -30,10 +30,11 @@ In the order a user meets them:
   acks, one connecting/up/lost lifecycle with on_up/on_lost, started by `start()`);
   docs/serial-protocol.md. `terry.nodes.link_diagnostics`: every board node's /diagnostics and
   /rosout voice for its link.
-- `terry.sensors`: the pan/tilt board (`pan_tilt`) -> node `pan_tilt`; the IMU board (`imu`)
-  and its filter (`imu_filter`, Madgwick, gyro bias at rest) -> node `imu`; the radar (`radar`:
-  the sweeping Kinect's scans as full circles in `radar_link`) -> node `radar`; `pacing` (full
-  rate while something moves, a rest rate while still: the pan/tilt and base nodes' outputs).
+- `terry.sensors`: the pan/tilt board (`pan_tilt`) -> node `pan_tilt`; the IMU board (`imu`),
+  its filter (`imu_filter`, Madgwick, gyro bias at rest) and calibration (`imu_calibration`:
+  bias, offsets, scale from still poses) -> node `imu`; the radar (`radar`: the sweeping
+  Kinect's scans as full circles in `radar_link`) -> node `radar`; `pacing` (full rate while
+  something moves, a rest rate while still: the pan/tilt and base nodes' outputs).
 - `terry.base`: `drive` (diff-drive kinematics, speed governor with dead-man, odometry), `guard`
   (the Kinect's blind spot), `board` (the base board over the link), `battery` (charge from
   voltage, the low-battery policy) -> node `base_controller` (/battery: `nodes.battery_report`).
@@ -42,6 +43,12 @@ In the order a user meets them:
 - `terry.bridge`: the rosbridge v2 protocol (ops, JSON <-> ROS conversion, bounded per-client
   queues, rosapi) and its WebSocket server -> node `rosbridge`.
 - `terry.dashboard`: the web page's server (`app`, Flask) -> node `dashboard_server`.
+- `terry.calibration`: run-time calibration, ROS-free: `odometry` (wheel radius and separation
+  from driven runs; the geometry base_controller uses: the URDF's, overridden by
+  config/calibration/odometry.yaml), `servos` (stepping a servo's direction, centre and range
+  within the URDF's limits, rewriting config/servos.yaml), `files`; the IMU's is
+  `terry.sensors.imu_calibration`. The tools: `terry.bringup.calibrate_odom`, `calibrate_imu`,
+  `calibrate_servos`.
 - `terry.bringup`: `doctor` (`./run doctor`: what blocks a first run, each with its fix),
   `boards` (which board is on which port, why a port is unusable), `system` (permissions, ROS
   settings, clock skew), `udev` (the rules and stable /dev/terry/ names).
