@@ -6,7 +6,9 @@ static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ?
 static bool within(float v, float lo, float hi) { return v >= lo && v <= hi; }  // false for NaN
 
 MotorTuning motor_tuning(const uint8_t *p) {
-  return {tlink::get32(p) * 1e-3f, tlink::get32(p + 4) * 1e-3f, tlink::get32(p + 8) * 1e-3f,
+  // Gains divided (exact at the limit); limits scaled as motion commands are, so a command at
+  // the tuned limit compares equal to it.
+  return {tlink::get32(p) / 1000.0f, tlink::get32(p + 4) / 1000.0f, tlink::get32(p + 8) / 1000.0f,
           tlink::get32(p + 12) * 1e-6f, tlink::get32(p + 16) * 1e-6f};
 }
 

@@ -98,10 +98,16 @@ class BaseBoard:
             self.tuner.on_ack(message)
 
     def command(self, left: float, right: float) -> bool:
-        """Wheel speed targets (rad/s); a bad value stops the wheels. False if not sent."""
+        """Wheel speed targets (rad/s); a bad value stops the wheels, and both slow alike to the
+        tuned max_speed. False if not sent."""
         if not all(math.isfinite(v) and abs(v) <= MAX_WHEEL_SPEED for v in (left, right)):
             log.error("base board: wheel speeds %r, %r invalid: stopping", left, right)
             left = right = 0.0
+        # The board refuses (and stops) beyond its tuned speed limit: slow both wheels alike.
+        limit = math.floor(self.tuner.tuning.max_speed * 1000) / 1000
+        fastest = max(abs(left), abs(right))
+        if fastest > limit:
+            left, right = left * limit / fastest, right * limit / fastest
         return self.link.send(m.WheelVelocity(round(left * 1000), round(right * 1000))) is not None
 
     def estop(self, engaged: bool) -> bool:

@@ -95,6 +95,12 @@ class PanTiltUnit:
                 f"pan speed {speed:.3g} rad/s exceeds the pan joint's limit "
                 f"{self.limits.pan_speed:.3f} rad/s (urdf/terry.urdf); nothing moves"
             )
+        tuned = self.tuner.tuning.max_speed
+        if math.isfinite(speed) and abs(speed) > tuned:
+            return (
+                f"pan speed {speed:.3g} rad/s exceeds the pan's tuned max_speed {tuned:.3g} "
+                "rad/s (dynamic_reconfigure pan_max_speed); nothing moves"
+            )
         return self._set(MODE_VELOCITY, speed, None, "pan speed", "rad/s")
 
     def tilt_to(self, angle: float) -> str | None:

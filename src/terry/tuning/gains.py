@@ -63,7 +63,7 @@ class MotorSpec:
         None."""
         for field, value in tuning.items():
             low, high = self.bounds(field)
-            if not (isinstance(value, int | float) and low <= value <= high):
+            if not (type(value) in (int, float) and low <= value <= high):  # not a bool
                 return (
                     f"{self.name} {field} {value!r} refused: it must be a number within "
                     f"{low:g} .. {high:g} {UNITS[field]}; the tuning stays as it was"
