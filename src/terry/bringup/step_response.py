@@ -156,9 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     csv_path, png_path = args.out.with_suffix(".csv"), args.out.with_suffix(".png")
     write_csv(csv_path, samples)
-    plot(png_path, samples, f"{args.motor}: {found.text(unit)}", speed_step)
     print(found.text(unit))
-    print(f"wrote {csv_path} and {png_path}")
+    try:
+        plot(png_path, samples, f"{args.motor}: {found.text(unit)}", speed_step)
+    except ImportError as error:
+        print(
+            f"wrote {csv_path}; no plot without matplotlib ({error}): "
+            "apt install python3-matplotlib",
+            file=sys.stderr,
+        )
+    else:
+        print(f"wrote {csv_path} and {png_path}")
     rospy.signal_shutdown("done")
     return 0
 
