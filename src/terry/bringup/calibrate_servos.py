@@ -82,7 +82,7 @@ class Keys:
         fd = self.stream.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
+            tty.setcbreak(fd, termios.TCSANOW)  # keys typed during a move count
             yield
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
