@@ -118,4 +118,4 @@ class Stopper:
                     pass
                 return key.strip().lower()
             if key == "" or key.lower() == "q":
-                raise Stopped("quit at the prompt" if key else "no terminal input to answer")
+                raise Stopped("quit at the prompt" if key else "no input to answer (--no-hand?)")
