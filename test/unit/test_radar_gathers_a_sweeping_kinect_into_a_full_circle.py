@@ -121,6 +121,18 @@ def test_the_newest_return_wins_a_bearing_so_a_moved_obstacle_is_not_seen_twice(
     assert ahead == pytest.approx(2.5)
 
 
+def test_the_nearest_point_wins_a_bearing_so_no_ray_passes_through_an_edge_seen_before():
+    # a door frame's edge 1 m ahead, seen first; then, a little to its side (another stored
+    # bearing, the same output bin), the wall 2.5 m behind the door: the circle says 1 m there,
+    # and gmapping draws no free ray through the frame
+    radar, origin = Radar(), Pose2D()
+    edge = SectorScan(np.array([1.0]), math.radians(0.1), 0.001, RANGE_MIN, RANGE_MAX)
+    behind = SectorScan(np.array([2.5]), math.radians(-0.1), 0.001, RANGE_MIN, RANGE_MAX)
+    radar.add(0.0, edge, origin, origin)
+    radar.add(0.1, behind, origin, origin)
+    assert radar.ranges(0.2, origin)[radar.bins // 2] == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -4,10 +4,12 @@ frame fixed to the base, for gmapping and amcl, which read a laser's mounting po
 Every return is kept as a point in a world-fixed frame (odom), where the robot's own motion does
 not move it; each scan is placed with the sensor's pose at the time it was taken, so a sector
 lands where the Kinect was pointing when it saw it. The circle is the points seen from the
-output frame (`radar_link`, on the pan axis): one range per bearing bin, from the newest scan
-with a return in that bin, the nearest of its returns. Points are stored the same way at
-`KEEP` times finer bearings, so that when the robot moves and stored points shift between
-bins, no bin is left empty.
+output frame (`radar_link`, on the pan axis): one range per bearing bin, the nearest fresh
+point in that bin. Nearest, not newest: a point seen from a few decimetres back may lie behind
+a door frame from here, and a scan of the newest point alone would draw a free ray through the
+frame into gmapping's map. Points are stored at `KEEP` times finer bearings, the newest per
+fine bearing (a scan from nearly here that sees past an older point says that point is gone),
+so that when the robot moves and stored points shift between bins, no bin is left empty.
 
 Points expire after `max_age` (one sweep period, 2 pi / pan speed) and once the base has moved
 more than `max_travel` or turned more than `max_turn` since they were seen (odometry errs more
@@ -108,7 +110,9 @@ class Radar:
         seen_from = np.concatenate(
             (np.tile((origin.x, origin.y, origin.yaw), (len(new), 1)), self._seen_from)
         )
-        keep, _, _ = self._visible(stamp, origin, xy, stamps, seen_from, self.bins * KEEP)
+        keep, _, _ = self._visible(
+            stamp, origin, xy, stamps, seen_from, self.bins * KEEP, newest=True
+        )
         self._xy, self._stamp, self._seen_from = xy[keep], stamps[keep], seen_from[keep]
 
     def ranges(self, stamp: float, origin: Pose2D) -> np.ndarray:
@@ -117,7 +121,7 @@ class Radar:
             raise ValueError(f"stamp must be finite, got {stamp}")
         _finite_pose(origin, "the radar frame's pose")
         keep, bins, distance = self._visible(
-            stamp, origin, self._xy, self._stamp, self._seen_from, self.bins
+            stamp, origin, self._xy, self._stamp, self._seen_from, self.bins, newest=False
         )
         out = np.full(self.bins, np.nan)
         out[bins[keep]] = distance[keep]
@@ -131,9 +135,11 @@ class Radar:
         stamps: np.ndarray,
         seen: np.ndarray,
         count: int,
+        newest: bool,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Indices of the points that are fresh and win their bin (of `count` over a turn, the
-        first centred on angle_min), with every point's bin and distance from `origin`."""
+        first centred on angle_min): the newest (then nearest) or the nearest (then newest);
+        with every point's bin and distance from `origin`."""
         dx, dy = xy[:, 0] - origin.x, xy[:, 1] - origin.y
         distance = np.hypot(dx, dy)
         bearing = np.arctan2(dy, dx) - origin.yaw
@@ -146,9 +152,7 @@ class Radar:
             & (distance <= self.range_max)
         )
         candidates = np.flatnonzero(fresh)
-        # newest first, then nearest: the first of each bin wins
-        order = candidates[
-            np.lexsort((distance[candidates], -stamps[candidates], bins[candidates]))
-        ]
+        keys = (distance[candidates], -stamps[candidates])
+        order = candidates[np.lexsort((*(keys if newest else keys[::-1]), bins[candidates]))]
         _, first = np.unique(bins[order], return_index=True)
         return order[first], bins, distance
