@@ -1,7 +1,8 @@
 """The wiring test on the real pan/tilt firmware (host build) with a simulated pan drive: all
 good when healthy; a reversed motor, a reversed encoder, a dead encoder and another gearing each
 named, with the fix; the firmware's speed loop, which runs away when motor and encoder disagree,
-is stopped within a few degrees (the plant's truth); the tilt servo ends at its centre."""
+is stopped within a few degrees (the plant's truth); the tilt servo ends at its centre. The
+base firmware's own speed loop turns both wheels both ways."""
 
 from __future__ import annotations
 
@@ -130,3 +131,18 @@ def test_another_pan_gearing_is_named_with_its_counts_per_turn(pan):
     assert f"PAN_COUNTS_PER_TURN in firmware/lib/pan_tilt_app.h to {measured}" in run.output
     assert run.finding("pan motor").startswith("[     ok]")
     assert_moved_little(truth)
+
+
+def test_the_real_base_firmware_spins_both_wheels_both_ways(tmp_path):
+    """The base's closed speed loop (host build; no fault options there): its minimum PWM and
+    ramp still make a clear few degrees each way within the spin's time."""
+    board = start_board("base", tmp_path / "base")
+    try:
+        wait_for((tmp_path / "base").exists, 10, "the base board's pty")
+        run = WiringRun([tmp_path / "base"], lambda _prompt: "\n", "--no-hand")
+        assert run.finish() == 0, run.output
+        for side in ("left", "right"):
+            assert "turns both ways" in run.finding(f"{side} wheel motor")
+    finally:
+        board.terminate()
+        board.wait(timeout=5)

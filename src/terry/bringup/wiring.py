@@ -82,6 +82,8 @@ def check_motor(motor: Motor, stopper: Stopper, by_hand: bool) -> list[Finding]:
             say(finding)
     if counts is not None and polarity == 0:
         return found
+    if counts is not None:
+        motor.measured = abs(counts)
     print(f"spinning the {motor.wiring.name} a few degrees each way (any key stops it)")
     forward = spin(motor, 1, stopper.reason)
     back = spin(motor, -1, stopper.reason)

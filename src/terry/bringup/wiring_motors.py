@@ -98,14 +98,16 @@ class Motor:
     report: type[m.Message]
     counts_of: Callable[[m.Message], int]
     velocity: Callable[[float], m.Message]
+    measured: int | None = None  # counts per output turn a hand turn gave, if any
 
     def counts(self, command: m.Message | None = None) -> int:
         """The counts in the board's next report (after sending command, if given)."""
         return self.counts_of(self.board.next(self.report, command))
 
     def degrees(self, angle: float) -> int:
-        """Counts for an output angle in degrees (at least 2: one count is noise)."""
-        return max(2, math.ceil(angle / 360 * self.configured))
+        """Counts for an output angle in degrees (at least 2: one count is noise), by the hand
+        turn's counts per turn when there was one (the firmware's may be a wrong guess)."""
+        return max(2, math.ceil(angle / 360 * (self.measured or self.configured)))
 
 
 def wheels(board: BoardLink, reply: m.HelloReply, left: Wiring, right: Wiring) -> list[Motor]:
@@ -141,6 +143,8 @@ def spin(motor: Motor, direction: int, stop_reason: Callable[[], str | None]) ->
     """Turn the motor a few degrees one way (+1 forward, -1 back); stopped on stop_reason()."""
     board = motor.board
     enough, wrong = motor.degrees(ENOUGH), motor.degrees(CLEAR)
+    # Fewer real counts per turn than the firmware's: the output turns faster than commanded.
+    speed = motor.speed * min(1.0, (motor.measured or motor.configured) / motor.configured)
     healthy = math.radians(ENOUGH) / motor.speed + motor.speed / motor.accel
     deadline = time.monotonic() + healthy + 0.15
     # Engaged again first: the board's stop takes where the motor is now as its reference (a
@@ -153,7 +157,7 @@ def spin(motor: Motor, direction: int, stop_reason: Callable[[], str | None]) ->
             reason = stop_reason()
             if reason:
                 raise Stopped(reason)
-            moved = (motor.counts(motor.velocity(direction * motor.speed)) - start) * direction
+            moved = (motor.counts(motor.velocity(direction * speed)) - start) * direction
             if moved >= enough or moved <= -wrong or time.monotonic() > deadline:
                 break
             time.sleep(SEND_PERIOD)
