@@ -1,7 +1,8 @@
 """The wiring test on the simulated base board: all good on a healthy one, and each wiring fault
 named on the wheel that has it (a reversed motor, a reversed encoder, a dead encoder, another
 gearbox), with the fix; nothing turns more than a few degrees under its motor (the sim's truth);
-a key stops it with the motors off; the exit code says whether there is a problem."""
+a key stops it with the motors off; a port another program holds is named with its pid; the
+exit code says whether there is a problem."""
 
 from __future__ import annotations
 
@@ -139,3 +140,12 @@ def test_no_board_is_a_problem(tmp_path):
     run = WiringRun([tmp_path / "nothing"], lambda _prompt: "\n")
     assert run.finish() == 1
     assert "no such port" in run.output and "no base, pan/tilt board or Maestro" in run.output
+
+
+def test_a_board_held_by_another_program_is_named_and_nothing_moves(base, port_holder):
+    pid = port_holder(base.link)
+    run = WiringRun([base.link], the_hand(base))
+    assert run.finish() == 1
+    assert f"port busy: held by pid {pid}" in run.finding("base")
+    assert "Turn the" not in run.output
+    assert base.most_driven(0) == base.most_driven(1) == 0.0
