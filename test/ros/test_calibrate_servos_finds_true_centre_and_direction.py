@@ -45,7 +45,7 @@ class Truth:
 
     def fresh(self, joint: str) -> float:
         self.recorder.clear()
-        msg = self.recorder.wait_count(2, timeout=10)[-1]
+        msg = self.recorder.wait_count(2, timeout=30)[-1]
         return dict(zip(msg.name, msg.position, strict=True))[joint]
 
 

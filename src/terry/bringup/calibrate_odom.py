@@ -119,10 +119,14 @@ class Guide:
     def _on_estop(self, msg: Bool) -> None:
         self.estopped = msg.data
 
-    def _drive(self, linear: float, angular: float, done: Callable[[float, float], bool]) -> None:
-        """Command the twist until done(d_left, d_right), then stop and wait for the wheels."""
+    def _drive(
+        self, linear: float, angular: float, done: Callable[[float, float], bool], expected: float
+    ) -> None:
+        """Command the twist until done(d_left, d_right), then stop and wait for the wheels;
+        RuntimeError (stopped) when it takes twice the `expected` seconds and more."""
         start = self.wheels.now()
         began = time.monotonic()
+        deadline = began + 2 * expected + START_TIMEOUT
         twist = Twist()
         twist.linear.x, twist.angular.z = linear, angular
         try:
@@ -136,6 +140,11 @@ class Guide:
                     raise RuntimeError(
                         "the wheels do not turn: is the e-stop released and the base board up?"
                     )
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"not there after {deadline - began:.0f} s (wheels {left:+.1f}, "
+                        f"{right:+.1f} rad): a reversed motor or encoder? run the wiring test"
+                    )
                 if rospy.is_shutdown():
                     raise RuntimeError("interrupted: nothing written")
                 self.cmd_vel.publish(twist)
@@ -148,7 +157,12 @@ class Guide:
     def straight(self, distance: float, speed: float) -> Run:
         start, (pose0, _) = self.wheels.now(), self._truth()
         rolled = abs(distance) / self.geometry.wheel_radius
-        self._drive(math.copysign(speed, distance), 0.0, lambda a, b: abs(a + b) / 2 >= rolled)
+        self._drive(
+            math.copysign(speed, distance),
+            0.0,
+            lambda a, b: abs(a + b) / 2 >= rolled,
+            abs(distance) / speed,
+        )
         end, (pose1, _) = self.wheels.now(), self._truth()
         left, right = end[0] - start[0], end[1] - start[1]
         believed = (left + right) / 2 * self.geometry.wheel_radius
@@ -156,9 +170,8 @@ class Guide:
             true = math.copysign(math.hypot(pose1.x - pose0.x, pose1.y - pose0.y), believed)
             print(f"drove {true:.3f} m (simulated world's truth; odometry said {believed:.3f} m)")
         else:
-            true = self._number(
-                f"How far did it drive, in m? [odometry: {believed:.3f}] ", believed
-            )
+            prompt = f"How far did it drive, in m? [odometry: {abs(believed):.3f}] "
+            true = math.copysign(self._number(prompt, abs(believed)), believed)
         return Run(left, right, distance=true)
 
     def turn(self, turns: float, speed: float) -> Run:
@@ -169,7 +182,7 @@ class Guide:
         def done(left: float, right: float) -> bool:
             return abs(right - left) >= target
 
-        self._drive(0.0, math.copysign(speed, turns), done)
+        self._drive(0.0, math.copysign(speed, turns), done, abs(turns) * 2 * math.pi / speed)
         end, (_, heading1) = self.wheels.now(), self._truth()
         left, right = end[0] - start[0], end[1] - start[1]
         believed = (right - left) * self.geometry.wheel_radius / self.geometry.wheel_separation
@@ -181,16 +194,18 @@ class Guide:
             )
         else:
             prompt = (
-                "How far did it turn, in degrees (720 for two full turns; left positive)? "
-                f"[odometry: {math.degrees(believed):.1f}] "
+                "How far did it turn, in degrees (720 for two full turns)? "
+                f"[odometry: {abs(math.degrees(believed)):.1f}] "
             )
-            true = math.radians(self._number(prompt, math.degrees(believed)))
+            degrees = self._number(prompt, abs(math.degrees(believed)))
+            true = math.copysign(math.radians(degrees), believed)
         return Run(left, right, turn=true)
 
     def _truth(self) -> tuple[Pose2D, float]:
         return self.truth.now() if self.truth is not None else (Pose2D(), 0.0)
 
     def _number(self, prompt: str, default: float) -> float:
+        """A positive number from the user (Enter: the default)."""
         while True:
             text = self.ask(prompt).strip()
             if not text:
@@ -200,9 +215,9 @@ class Guide:
             except ValueError:
                 print(f"{text!r} is not a number; again")
                 continue
-            if math.isfinite(value):
+            if math.isfinite(value) and value > 0:
                 return value
-            print(f"{text!r} is not a finite number; again")
+            print(f"{text!r}: a positive number, please; again")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -52,6 +52,7 @@ from terry.safety.estop import STATE_TOPIC
 STEPS = {"+": SMALL_STEP, "-": -SMALL_STEP, ">": LARGE_STEP, "<": -LARGE_STEP}
 ARRIVED = 0.004  # rad: the driver reports the joint there
 MOVE_TIME = 0.4  # s for each move
+MOVE_TIMEOUT = 30.0  # s for the driver to report a joint where it was sent
 
 
 class Quit(Exception):
@@ -117,11 +118,20 @@ class Arm:
             time.sleep(0.05)
 
     def move(self, joint: str, angle: float) -> None:
+        """Until the driver reports the joint there; the command is repeated every second (a
+        driver that was reconnecting to its board, or restarting, missed it)."""
         point = JointTrajectoryPoint(positions=[angle], time_from_start=rospy.Duration(MOVE_TIME))
-        self.commands.publish(JointTrajectory(joint_names=[joint], points=[point]))
-        self._wait(
-            lambda: abs(self.positions[joint] - angle) < ARRIVED, 10, f"{joint} at {angle:.3f}"
-        )
+        command = JointTrajectory(joint_names=[joint], points=[point])
+        sent = 0.0
+
+        def there() -> bool:
+            nonlocal sent
+            if time.monotonic() - sent > MOVE_TIME + 1.0:
+                self.commands.publish(command)
+                sent = time.monotonic()
+            return abs(self.positions[joint] - angle) < ARRIVED
+
+        self._wait(there, MOVE_TIMEOUT, f"{joint} at {angle:.3f}")
         time.sleep(0.1)  # the servo itself settles
 
 
