@@ -3,18 +3,20 @@ real ROS: `dynparam set /pan_tilt pan_kp ...` reaches the board and changes the 
 as measured on /joint_states (overshoot and settling, well beyond the run-to-run noise); values
 the firmware would refuse (negative, NaN, beyond its ceilings) are refused, stay out of the
 node's parameters, and change nothing in the response; the step_response command records a step
-to CSV and a plot that agree with /joint_states.
+to CSV and a plot that agree with /joint_states; a wheel speed limit set at run time slows the
+base's wheels.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 import subprocess
 import threading
 import time
 
 import pytest
-from fixtures.estop import fresh_estop
+from fixtures.estop import fresh_estop, wait_released
 from fixtures.harness import ros_environment, wait_for
 
 from terry.tuning.gains import load_specs
@@ -118,9 +120,7 @@ def pan_node(ros_master, rospy_node, roslaunch):
 
 
 def tuning(dynparam) -> dict[str, float]:
-    import yaml
-
-    values = yaml.safe_load(dynparam("get", "/pan_tilt"))
+    values = yaml_values(dynparam("get", "/pan_tilt"))
     return {k: v for k, v in values.items() if k.startswith("pan_")}
 
 
@@ -150,8 +150,8 @@ def test_a_gain_set_at_run_time_changes_the_measured_step_response(pan_node, dyn
 
     print(f"stock {stock}\nkp 100 {soft}\nafter refusals {again}\nrestored {restored}")
     noise = max(abs(restored.overshoot - stock.overshoot), abs(again.overshoot - soft.overshoot))
-    assert noise < 0.01  # the same gains, the same response
-    assert soft.overshoot - stock.overshoot > max(0.03, 5 * noise)  # measured: 0.035 -> 0.08
+    assert noise < 0.015  # the same gains, the same response (measured: 0.002 .. 0.006)
+    assert soft.overshoot - stock.overshoot > max(0.03, 3 * noise)  # measured: 0.035 -> 0.08
     assert stock.settling_time is not None and soft.settling_time is not None
     assert again.settling_time is not None and restored.settling_time is not None
     assert soft.settling_time > stock.settling_time + 0.2  # measured: 2.4 -> 2.9 s
@@ -193,3 +193,94 @@ def test_step_response_command_writes_what_joint_states_show(pan_node, ros_maste
     assert abs(samples[-1].position - (begin + 0.2)) < BAND
     assert max(s.velocity for s in samples) > 0.1
     assert not any(math.isnan(s.velocity) for s in samples)
+
+
+def test_a_wheel_speed_limit_set_at_run_time_slows_the_base(
+    ros_master, rospy_node, roslaunch, dynparam, tmp_path
+):
+    """wheel_max_speed through dynamic_reconfigure: the base controller slows both wheels to it
+    (the board would refuse faster ones), judged on the wheels' /joint_states; beyond the
+    board's ceiling is refused and the limit stays."""
+    from geometry_msgs.msg import Twist
+    from sensor_msgs.msg import JointState
+
+    rospy = rospy_node
+    params = [f"/base_controller/wheel_{field}" for field, _v in PAN.defaults.items()]
+    for name in params:
+        if rospy.has_param(name):
+            rospy.delete_param(name)
+    fresh_estop(rospy)
+    roslaunch("safety.launch")
+    roslaunch("base.launch", sim="true", obstacle_guard="false")
+    speeds: list[float] = []
+
+    def on_joints(msg) -> None:
+        if "left_wheel_joint" in msg.name:
+            speeds.append(msg.velocity[msg.name.index("left_wheel_joint")])
+
+    sub = rospy.Subscriber("/joint_states", JointState, on_joints)
+    cmd = rospy.Publisher("/cmd_vel", Twist, queue_size=1)
+    try:
+        wait_released(rospy)
+        wait_for(lambda: rospy.has_param("/base_controller/wheel_kp"), 30, "the base's tuning")
+        dynparam("set", "/base_controller", "wheel_max_speed", "3.0")
+        dynparam("set", "/base_controller", "{wheel_max_speed: 25.0}")  # beyond 20: refused
+        values = yaml_values(dynparam("get", "/base_controller"))
+        assert values["wheel_max_speed"] == 3.0
+
+        def drive(seconds: float) -> list[float]:
+            speeds.clear()
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                msg = Twist()
+                msg.linear.x = 0.4  # about 12 rad/s at the wheels
+                cmd.publish(msg)
+                time.sleep(0.05)
+            return list(speeds)
+
+        # The wheels' speeds on /joint_states come from encoder counts over the host's tick: at
+        # speed, their median is the wheels' (single samples jitter with a loaded machine).
+        slowed = drive(3.0)
+        assert statistics.median(slowed[len(slowed) // 2 :]) == pytest.approx(3.0, abs=0.15)
+        dynparam("set", "/base_controller", "wheel_max_speed", "20.0")
+        fast = drive(3.0)
+        assert statistics.median(fast[len(fast) // 2 :]) > 8.0
+        cmd.publish(Twist())
+        time.sleep(1.0)
+        out = tmp_path / "wheel_step"
+        done = subprocess.run(
+            [
+                "rosrun",
+                "terry",
+                "step_response",
+                "wheel",
+                "--speed",
+                "5",
+                "--duration",
+                "2",
+                "--out",
+                str(out),
+            ],
+            env=ros_environment(ros_master.uri, ros_master.home),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        samples = read_csv(out.with_suffix(".csv"))
+        late = [x.velocity for x in samples[len(samples) // 2 :]]
+        assert statistics.median(late) == pytest.approx(5.0, abs=0.3)
+        assert samples[0].velocity == pytest.approx(0.0, abs=0.3)
+    finally:
+        cmd.publish(Twist())
+        sub.unregister()
+        cmd.unregister()
+        for name in params:
+            if rospy.has_param(name):
+                rospy.delete_param(name)
+
+
+def yaml_values(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)
