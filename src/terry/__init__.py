@@ -49,6 +49,11 @@ In the order a user meets them:
   within the URDF's limits, rewriting config/servos.yaml), `files`; the IMU's is
   `terry.sensors.imu_calibration`. The tools: `terry.bringup.calibrate_odom`, `calibrate_imu`,
   `calibrate_servos`.
+- `terry.tuning`: the motors' gains and limits at run time: `gains` (checked values, their
+  MotorTuning wire form, config/tuning.yaml), `tuner` (sent to a board at every connect and on
+  request, kept only if it took them), `reconfigure` (the dynamic_reconfigure description and
+  callback; the server: `nodes.tuning_server`, in pan_tilt and base_controller), `step_response`
+  (figures, CSV, plot; the command: `terry.bringup.step_response`).
 - `terry.bringup`: `doctor` (`./run doctor`: what blocks a first run, each with its fix),
   `boards` (which board is on which port, why a port is unusable), `system` (permissions, ROS
   settings, clock skew), `udev` (the rules and stable /dev/terry/ names).
