@@ -2,17 +2,21 @@
 radius and separation in its calibration file (the simulated world keeps the URDF's true ones),
 so /odom disagrees with the world's truth; `calibrate_odom --sim` drives and turns, reads
 /sim/ground_truth, and writes values within a few percent of the truth; after a restart
-base_controller uses them and /odom agrees with the truth.
+base_controller uses them and /odom agrees with the truth. By hand (no --sim, driving there and
+back, --dry-run), a user typing what a tape measure and floor marks say gets the same values.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 
 import pytest
 import yaml
 from fixtures.estop import fresh_estop, wait_released
 from fixtures.harness import Recorder, wait_for
+from fixtures.piped import PipedTool
 from fixtures.publishers import Driver
 
 from terry.model import drive_geometry, load_robot
@@ -71,8 +75,45 @@ def drive(rospy, odom, truth, linear: float, angular: float, until) -> tuple[tup
     return change(), true
 
 
-def test_calibration_recovers_the_true_geometry_and_odometry_then_agrees(base, ros_process):
+def measure_by_hand(tool: PipedTool, truth) -> None:
+    """Answer the tool's questions as a user with a tape measure and floor marks would: from the
+    world's truth since the run began."""
+    import rospy
+
+    since = 0
+    while (line := tool.next_line()) is not None:
+        if re.match(r"(driving|turning) [+-]", line):
+            since = len(truth.snapshot())
+        elif line.startswith("How far"):
+            asked = rospy.Time.now()  # the robot stands still: a pose of the world's since then
+            wait_for(lambda t=asked: truth.snapshot()[-1].header.stamp > t, 30, "a fresh true pose")
+            poses = [pose(m) for m in truth.snapshot()[max(0, since - 1) :]]
+            if "drive" in line:
+                (x0, y0, _), (x1, y1, _) = poses[0], poses[-1]
+                tool.answer(f"{math.hypot(x1 - x0, y1 - y0):.4f}")
+            else:
+                turn = sum(turned(b[2], a[2]) for a, b in itertools.pairwise(poses))
+                tool.answer(f"{abs(math.degrees(turn)):.2f}")
+
+
+def test_calibration_recovers_the_true_geometry_and_odometry_then_agrees(
+    base, ros_process, process_group
+):
     rospy, odom, truth, calibration = base
+    args = ["--dry-run", "--runs", "2", "--distance", "0.5", "--turns", "1"]
+    args += ["--output", str(calibration)]
+    tool = PipedTool("terry.bringup.calibrate_odom", args, process_group.env)
+    try:
+        measure_by_hand(tool, truth)
+        assert tool.popen.wait(30) == 0, tool.report()
+    finally:
+        tool.close()
+    for name, label in (("wheel_radius", "wheel radius"), ("wheel_separation", "separation")):
+        true = getattr(TRUE, name)
+        measured = re.search(rf"^{label}: measured ([0-9.]+) m", tool.report(), re.MULTILINE)
+        assert measured and float(measured.group(1)) == pytest.approx(true, rel=0.03), tool.report()
+    assert yaml.safe_load(calibration.read_text()) == WRONG, "--dry-run writes nothing"
+
     (believed, _), (true, _) = drive(rospy, odom, truth, 0.2, 0.0, lambda d, _: d > 0.4)
     assert believed == pytest.approx(true * 1.2, rel=0.05), "the wrong radius shows in /odom"
 

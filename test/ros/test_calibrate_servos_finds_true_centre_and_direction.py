@@ -9,18 +9,15 @@ the joints where they are commanded.
 
 from __future__ import annotations
 
-import queue
 import re
 import shutil
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
 import yaml
 from fixtures.estop import fresh_estop, wait_released
 from fixtures.harness import Recorder, wait_for
+from fixtures.piped import PipedTool
 from fixtures.servo import move
 
 from terry.paths import package_file
@@ -49,42 +46,7 @@ class Truth:
         return dict(zip(msg.name, msg.position, strict=True))[joint]
 
 
-class Tool:
-    """calibrate_servos on pipes: its output lines on a queue, answers written to its stdin."""
-
-    def __init__(self, env: dict[str, str], calibration) -> None:
-        argv = [sys.executable, "-u", "-m", "terry.bringup.calibrate_servos"]
-        argv += ["--calibration", str(calibration), "--joints", "arm_wrist,arm_claw"]
-        self.popen = subprocess.Popen(
-            argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )  # fmt: skip
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.transcript: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.popen.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def next_line(self) -> str | None:
-        line = self.lines.get(timeout=60)
-        self.transcript.append(str(line))
-        return line
-
-    def answer(self, text: str) -> None:
-        self.transcript.append(f"<<< {text}")
-        self.popen.stdin.write(text + "\n")
-        self.popen.stdin.flush()
-
-    def close(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.kill()
-        self.popen.wait(10)
-
-
-def play_the_user(tool: Tool, truth: Truth) -> None:
+def play_the_user(tool: PipedTool, truth: Truth) -> None:
     """Answer every prompt from what the arm truly does, until the tool ends."""
     before = {}
     while (line := tool.next_line()) is not None:
@@ -160,14 +122,15 @@ def test_stdin_calibration_finds_the_true_centres_and_the_driver_uses_them(
     assert before["arm_wrist"] == pytest.approx(-(0.3 * 636.6 - 10) / wrist, abs=0.003), "reversed"
     assert before["arm_claw"] == pytest.approx((0.4 * 1000 - 60) / claw, abs=0.003), "centre off"
 
-    tool = Tool(process_group.env, calibration)
+    args = ["--calibration", str(calibration), "--joints", "arm_wrist,arm_claw"]
+    tool = PipedTool("terry.bringup.calibrate_servos", args, process_group.env)
     try:
         play_the_user(tool, truth)
-        assert tool.popen.wait(30) == 0, "\n".join(tool.transcript)
+        assert tool.popen.wait(30) == 0, tool.report()
     finally:
         tool.close()
     written = yaml.safe_load(calibration.read_text())["joints"]
-    report = "\n".join(tool.transcript)
+    report = tool.report()
     for joint, error in ERROR.items():
         true_centre = NOMINAL[joint]["center_us"] + error
         assert written[joint]["center_us"] == pytest.approx(true_centre, abs=2.0), report

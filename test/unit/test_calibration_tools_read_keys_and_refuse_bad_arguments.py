@@ -10,12 +10,13 @@ import os
 import pytest
 
 from terry.bringup import calibrate_imu, calibrate_odom, calibrate_servos
+from terry.calibration.prompts import Keys, Quit, ask
 
 
 def test_keys_on_a_terminal_are_read_one_at_a_time_and_enter_accepts(capsys):
     master, slave = os.openpty()
     with open(slave, closefd=True) as terminal:
-        keys = calibrate_servos.Keys(terminal)
+        keys = Keys(terminal)
         assert keys.terminal
         os.write(master, b"+")
         assert keys.ask("step> ") == "+"
@@ -25,11 +26,16 @@ def test_keys_on_a_terminal_are_read_one_at_a_time_and_enter_accepts(capsys):
     assert "step> " in capsys.readouterr().out
 
 
-def test_keys_from_a_pipe_are_one_command_a_line_and_the_end_quits():
-    keys = calibrate_servos.Keys(io.StringIO(">\n\nq\n"))
+def test_keys_from_a_pipe_are_one_command_a_line_and_the_end_quits(capsys):
+    keys = Keys(io.StringIO(">\n\nq\n"))
     assert [keys.ask("?"), keys.ask("?"), keys.ask("?")] == [">", "y", "q"]
-    with pytest.raises(calibrate_servos.Quit):
+    with pytest.raises(Quit):
         keys.ask("?")
+    lines = io.StringIO("0.98\n")
+    assert ask("How far?", lines) == "0.98"
+    with pytest.raises(EOFError):
+        ask("How far?", lines)
+    assert capsys.readouterr().out.splitlines() == ["?"] * 4 + ["How far?"] * 2, "prompts end lines"
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from geometry_msgs.msg import Vector3
 from sensor_msgs.msg import Imu
 
 from terry.calibration import files
+from terry.calibration.prompts import ask
 from terry.sensors.imu_calibration import NAME, StillPose, fit, save
 
 # name, what the user does, the simulated IMU's roll and pitch (rad) for it
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             sim_pose.publish(Vector3(roll, pitch, 0.0))
             time.sleep(SIM_SETTLE)
         else:
-            input(f"pose {name}: {how}; hold it still and press Enter ")
+            ask(f"pose {name}: {how}; hold it still and press Enter ")
 
     try:
         deadline = time.monotonic() + 30

@@ -30,6 +30,7 @@ from std_msgs.msg import Bool
 from terry.base.drive import Pose2D
 from terry.calibration import files
 from terry.calibration.odometry import NAME, Run, drive_geometry_for, fit, save
+from terry.calibration.prompts import ask
 from terry.model import WHEEL_JOINTS, DriveGeometry, drive_geometry, load_robot
 from terry.safety.estop import STATE_TOPIC
 
@@ -72,6 +73,7 @@ class Truth:
     def __init__(self) -> None:
         self.pose: Pose2D | None = None
         self.heading = 0.0
+        self.stamp = 0.0  # s, of the latest pose
         self._lock = threading.Lock()
         rospy.Subscriber("sim/ground_truth", Odometry, self._on_truth, queue_size=20)
 
@@ -81,7 +83,7 @@ class Truth:
         with self._lock:
             if self.pose is not None:
                 self.heading += angle_diff(pose.yaw, self.pose.yaw)
-            self.pose = pose
+            self.pose, self.stamp = pose, msg.header.stamp.to_sec()
 
     def now(self) -> tuple[Pose2D, float]:
         with self._lock:
@@ -152,7 +154,9 @@ class Guide:
         finally:
             self.cmd_vel.publish(Twist())
         wait("stop of the wheels", lambda: time.monotonic() - self.wheels.changed > STILL, 15)
-        time.sleep(0.3)  # the world's truth comes at its scan rate
+        if self.truth is not None:  # a pose of the world's taken since (it comes at 2..10 Hz)
+            stopped = rospy.get_time()
+            wait("fresh /sim/ground_truth", lambda: self.truth.stamp > stopped, 15)
 
     def straight(self, distance: float, speed: float) -> Run:
         start, (pose0, _) = self.wheels.now(), self._truth()
@@ -256,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{current.wheel_separation:.4f} m: {source}"
     )
     try:
-        guide = Guide(current, args.sim, input)
+        guide = Guide(current, args.sim, ask)
         straight, turns = [], []
         for sign in (1, -1)[: args.runs]:
             print(f"driving {sign * args.distance:+.2f} m straight ...")

@@ -18,16 +18,12 @@ accepts), so a script or a test can drive it.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import sys
-import termios
 import threading
 import time
-import tty
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 import rospy
 from sensor_msgs.msg import JointState
@@ -35,6 +31,7 @@ from std_msgs.msg import Bool
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint
 
 from terry.arm.calibration import LimitError, ServoChannel, load_calibration
+from terry.calibration.prompts import Keys, Quit
 from terry.calibration.servos import (
     LARGE_STEP,
     SMALL_STEP,
@@ -53,40 +50,6 @@ STEPS = {"+": SMALL_STEP, "-": -SMALL_STEP, ">": LARGE_STEP, "<": -LARGE_STEP}
 ARRIVED = 0.004  # rad: the driver reports the joint there
 MOVE_TIME = 0.4  # s for each move
 MOVE_TIMEOUT = 30.0  # s for the driver to report a joint where it was sent
-
-
-class Quit(Exception):
-    """The user quit: nothing is written."""
-
-
-class Keys:
-    """One key at a time from a terminal, or one command a line from a pipe."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.terminal = stream.isatty()
-
-    def ask(self, prompt: str) -> str:
-        print(prompt, end="" if self.terminal else "\n", flush=True)
-        if self.terminal:
-            with self._raw():
-                key = self.stream.read(1)
-            print(key if key.isprintable() else "")
-            return "y" if key in ("\r", "\n") else key
-        line = self.stream.readline()
-        if not line:
-            raise Quit("input ended")
-        return line.strip() or "y"
-
-    @contextlib.contextmanager
-    def _raw(self) -> Iterator[None]:
-        fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd, termios.TCSANOW)  # keys typed during a move count
-            yield
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 class Arm:

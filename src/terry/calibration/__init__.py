@@ -1,5 +1,6 @@
 """Calibration at run time (ROS-free): what the bring-up tools compute and the nodes load.
 
+- `prompts`: asking the user, on a terminal (one key at a time) or from a pipe (one line each).
 - `files`: where calibration files live (config/calibration/) and how they are written.
 - `odometry`: the wheel radius and track from driven distances and turns, written to
   config/calibration/odometry.yaml; `drive_geometry_for` gives base_controller the URDF's
