@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,7 @@ def plot(path: Path, samples: Sequence[Sample], title: str, speed_step: bool = F
     top.set_ylabel("position (rad)")
     bottom.set_ylabel("speed (rad/s)")
     bottom.set_xlabel("time since the step (s)")
-    top.set_title(title, fontsize=9)
+    top.set_title("\n".join(textwrap.wrap(title, 100)), fontsize=9)
     for axes in (top, bottom):
         axes.grid(True, alpha=0.3)
         axes.legend(loc="best")
