@@ -61,7 +61,10 @@ int16_t MotorAxis::update(int32_t counts, float dt) {
   float angle = counts / c_.counts_per_rad;
   speed_ += ((angle - angle_) / dt - speed_) * 0.2f;  // low-passed measured speed
   angle_ = angle;
-  if (stopped_) return 0;
+  if (stopped_) {  // turned by hand or pushed while stopped: start the next move from here
+    ref_ = target_ = angle_;
+    return 0;
+  }
   // The fastest speed from which steps of max_accel * dt still stop exactly within `room`
   // (the discrete form of sqrt(2 a d)).
   float step_v = c_.max_accel * dt;

@@ -5,7 +5,10 @@ the watchdog stops the motor when the host falls silent, e-stop and bad values m
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 
 import pytest
 from fixtures.harness import wait_for
@@ -117,3 +120,34 @@ def test_out_of_range_commands_are_refused_and_move_nothing(host_link, command):
     wait_for(lambda: host_link.state().millis - before.millis > 300, 5, "300 ms more")
     after = host_link.state()
     assert (after.pan, after.tilt) == (before.pan, before.tilt)
+
+
+@pytest.mark.parametrize("stop", ["estop", "watchdog"])
+def test_a_pan_turned_by_hand_while_stopped_starts_from_where_it_is(host_link, pan_board, stop):
+    """Stopped (e-stop, or the host silent), the pan is turned by hand; the next command starts
+    from where the pan now is: a slow spin forward goes forward, it never unwinds the hand's
+    turn (it once drove 136 counts backwards)."""
+    if stop == "estop":
+        assert host_link.ack_for(host_link.link.send(m.Estop(1))).status == m.ACK_OK
+    else:  # a command, then silence: the watchdog stops the motor
+        host_link.link.send(m.PanTiltCommand(2, 100_000, 0))
+        wait_for(lambda: flags(host_link) & m.FLAG_WATCHDOG, 5, "the watchdog flag")
+    start = host_link.state().pan
+    os.kill(pan_board.process.pid, signal.SIGUSR1)  # a hand turns the pan tube one turn forward
+    wait_for(lambda: host_link.state().pan - start > 6_000_000, 10, "the hand's turn")
+    wait_for(lambda: host_link.state().pan_velocity == 0, 10, "the hand letting go")
+    turned = host_link.state().pan
+    if stop == "estop":
+        host_link.link.send(m.Estop(0))
+    commander = Commander(host_link, m.PanTiltCommand(2, 100_000, 0))
+    lowest = turned
+    try:
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            lowest = min(lowest, host_link.state().pan)
+            time.sleep(0.02)
+        moved = host_link.state().pan - turned
+    finally:
+        commander.stop()
+    assert turned - lowest < 20_000, f"unwound {(turned - lowest) / 1e6:.3f} rad of the hand's turn"
+    assert moved > 100_000, f"moved {moved / 1e6:.3f} rad instead of spinning forward"
