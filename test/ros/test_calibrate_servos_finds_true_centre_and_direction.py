@@ -9,7 +9,6 @@ the joints where they are commanded.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 
@@ -19,54 +18,13 @@ from fixtures.estop import fresh_estop, wait_released
 from fixtures.harness import Recorder, wait_for
 from fixtures.piped import PipedTool
 from fixtures.servo import move
+from fixtures.servo_calibration import NOMINAL, Truth, play_the_user
 
 from terry.paths import package_file
 
-NOMINAL = yaml.safe_load(package_file("config", "servos.yaml").read_text())["joints"]
 ERROR = {"arm_wrist": 10.0, "arm_claw": 60.0}  # us, the simulated servos' true centres off
 SCALE = {"arm_wrist": 0.98, "arm_claw": 1.05}  # their true us per radian over the file's
 REVERSED = ["arm_wrist"]
-
-
-class Truth:
-    """The simulated arm's true joint angles."""
-
-    def __init__(self) -> None:
-        from sensor_msgs.msg import JointState
-
-        self.recorder = Recorder("/sim/arm/true_joints", JointState, accept=lambda m: m.name)
-
-    def latest(self, joint: str) -> float:
-        msg = self.recorder.snapshot()[-1]
-        return dict(zip(msg.name, msg.position, strict=True))[joint]
-
-    def fresh(self, joint: str) -> float:
-        self.recorder.clear()
-        msg = self.recorder.wait_count(2, timeout=30)[-1]
-        return dict(zip(msg.name, msg.position, strict=True))[joint]
-
-
-def play_the_user(tool: PipedTool, truth: Truth) -> None:
-    """Answer every prompt from what the arm truly does, until the tool ends."""
-    before = {}
-    while (line := tool.next_line()) is not None:
-        joint = line[1 : line.find("]")] if line.startswith("[") else ""
-        if "moving it a little" in line:
-            before[joint] = truth.latest(joint)
-        elif "did it" in line:
-            moved = truth.fresh(joint) - before[joint]
-            positive = "opposite" not in line
-            tool.answer("y" if (moved > 0) == positive else "n")
-        elif "step until it stands at" in line:
-            reference = re.search(r"\(([+-][0-9.]+) rad\) from its zero", line)
-            target = float(reference.group(1)) if reference else 0.0
-            off_us = (truth.fresh(joint) - target) * NOMINAL[joint]["us_per_rad"]
-            if abs(off_us) <= 1.01:
-                tool.answer("y")
-            elif abs(off_us) > 15:
-                tool.answer("<" if off_us > 0 else ">")
-            else:
-                tool.answer("-" if off_us > 0 else "+")
 
 
 @pytest.fixture

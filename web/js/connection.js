@@ -56,7 +56,7 @@ export class Connection extends EventTarget {
   attach(sub) {
     sub.topic = new ROSLIB.Topic({
       ros: this.ros, name: sub.name, messageType: sub.type,
-      throttle_rate: sub.options.throttle ?? 0, queue_length: 1,
+      throttle_rate: sub.options.throttle ?? 0, queue_length: sub.options.queue ?? 1,
     });
     sub.topic.subscribe((msg) => {
       sub.last = performance.now();
@@ -64,7 +64,8 @@ export class Connection extends EventTarget {
     });
   }
 
-  /** Subscribe now and after every reconnect; options.throttle in ms. */
+  /** Subscribe now and after every reconnect; options.throttle in ms, options.queue: messages the
+   * bridge may hold for this page (1: only the latest). */
   subscribe(name, type, callback, options = {}) {
     const sub = { name, type, callback, options, topic: null, last: 0 };
     this.subs.push(sub);

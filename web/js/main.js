@@ -12,6 +12,7 @@ import { setupMap } from "./map.js";
 import { setupPanTilt } from "./pantilt.js";
 import { setupSafety } from "./safety.js";
 import { setupSensors } from "./sensors.js";
+import { setupServoCalibration } from "./servocal.js";
 import { setupTuning } from "./tuning.js";
 import { parseUrdf } from "./urdf.js";
 
@@ -52,6 +53,7 @@ async function start() {
   };
   conn.addEventListener("connected", loadModel);
   setupArm(conn);
+  setupServoCalibration(conn);
   setupPanTilt(conn);
   setupBase(conn);
   setupMap(conn);
