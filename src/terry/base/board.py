@@ -98,15 +98,17 @@ class BaseBoard:
             self.tuner.on_ack(message)
 
     def command(self, left: float, right: float) -> bool:
-        """Wheel speed targets (rad/s); a bad value stops the wheels, and both slow alike to the
-        tuned max_speed. False if not sent."""
+        """Wheel speed targets (rad/s); a bad value stops the wheels, and both slow alike to a
+        max_speed tuned below what the motors can do. False if not sent."""
         if not all(math.isfinite(v) and abs(v) <= MAX_WHEEL_SPEED for v in (left, right)):
             log.error("base board: wheel speeds %r, %r invalid: stopping", left, right)
             left = right = 0.0
-        # The board refuses (and stops) beyond its tuned speed limit: slow both wheels alike.
+        # The board refuses (and stops) beyond its tuned speed limit. Within what the motors can
+        # do, a lower tuned limit slows both wheels alike; beyond it a command is wrong, and the
+        # board's refusal stops the wheels.
         limit = math.floor(self.tuner.tuning.max_speed * 1000) / 1000
         fastest = max(abs(left), abs(right))
-        if fastest > limit:
+        if limit < fastest <= self.tuner.spec.speed_ceiling:
             left, right = left * limit / fastest, right * limit / fastest
         return self.link.send(m.WheelVelocity(round(left * 1000), round(right * 1000))) is not None
 
