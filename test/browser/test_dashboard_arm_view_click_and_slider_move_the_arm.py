@@ -5,10 +5,9 @@ and moving a slider with smoothing on moves /joint_states smoothly."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from fixtures.harness import wait_for
+from fixtures.harness import Recorder, wait_for
 from sensor_msgs.msg import JointState
 from std_msgs.msg import Float32MultiArray, String
 
@@ -16,21 +15,6 @@ from terry.arm.kinematics import ArmKinematics
 from terry.model import load_robot
 
 ARM = ArmKinematics.from_robot(load_robot())
-
-
-class Recorder:
-    def __init__(self, rospy, topic, msg_type) -> None:
-        self.messages: list = []
-        self.lock = threading.Lock()
-        self.sub = rospy.Subscriber(topic, msg_type, self.on_message, queue_size=100)
-
-    def on_message(self, msg) -> None:
-        with self.lock:
-            self.messages.append(msg)
-
-    def snapshot(self) -> list:
-        with self.lock:
-            return list(self.messages)
 
 
 def page_target(page) -> list[float]:
@@ -44,9 +28,9 @@ GRID = [(fx / 8, fy / 6) for fx in range(1, 8) for fy in range(1, 6)]
 def test_click_publishes_reachable_targets_and_refuses_the_rest(rospy_node, page, view):
     """Clicks on a grid over the view: the page's verdict matches the IK's for every point;
     reachable ones are published as [x, y, z, claw], unreachable ones are not sent."""
-    got = Recorder(rospy_node, "/arm/xyzc", Float32MultiArray)
+    got = Recorder("/arm/xyzc", Float32MultiArray)
     try:
-        wait_for(lambda: got.sub.get_num_connections() > 0, 20, "the page's /arm/xyzc publisher")
+        wait_for(lambda: got.connected(), 20, "the page's /arm/xyzc publisher")
         box = page.locator(view).bounding_box()
         verdicts = []
         for fx, fy in GRID:
@@ -58,15 +42,15 @@ def test_click_publishes_reachable_targets_and_refuses_the_rest(rospy_node, page
             shown = page.text_content("#arm-reach")
             assert shown.startswith("reachable" if reachable else "unreachable"), (x, y, z, shown)
             if reachable:
-                messages = wait_for(lambda n=before: got.snapshot()[n:], 10, f"/arm/xyzc {x, y, z}")
+                messages = wait_for(lambda n=before: got.since(n), 10, f"/arm/xyzc {x, y, z}")
                 assert messages[-1].data == pytest.approx([x, y, z, claw], abs=1e-6)
             else:
                 assert page.is_disabled("#arm-send")
                 page.wait_for_timeout(300)
-                assert got.snapshot()[before:] == [], f"unreachable {x, y, z} was sent"
+                assert got.since(before) == [], f"unreachable {x, y, z} was sent"
         assert any(verdicts) and not all(verdicts), "the grid should hit both kinds of point"
     finally:
-        got.sub.unregister()
+        got.close()
 
 
 def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
@@ -76,7 +60,7 @@ def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
         " document.getElementById('arm-' + k).value = v; }"
         " document.getElementById('arm-send').click(); }"
     )
-    shoulder = Recorder(rospy_node, "/joint_states", JointState)
+    shoulder = Recorder("/joint_states", JointState)
     try:
         page.wait_for_timeout(3000)  # settle at the start point
         start = len(shoulder.snapshot())
@@ -86,7 +70,7 @@ def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
 
         def angles() -> list[float]:
             out = []
-            for msg in shoulder.snapshot()[start:]:
+            for msg in shoulder.since(start):
                 if "arm_shoulder" in msg.name:
                     out.append(msg.position[msg.name.index("arm_shoulder")])
             return out
@@ -103,7 +87,7 @@ def test_slider_with_smoothing_moves_joint_states_smoothly(rospy_node, page):
         assert len(moving) >= 8, f"moved in {len(moving)} steps: not smooth"
         assert max(steps) < 0.3 * total, f"a jump of {max(steps):.3f} of {total:.3f} rad"
     finally:
-        shoulder.sub.unregister()
+        shoulder.close()
 
 
 GREEN = "[40,90,60,255]"  # the workspace's shade (as JSON.stringify writes it)
@@ -134,7 +118,7 @@ def test_every_green_point_of_the_side_view_is_reachable_at_any_yaw(rospy_node, 
     """The side view is the plane at the target's yaw: turned sideways, a click on green is a
     target the IK node accepts; with the target behind the arm (x < 0, beyond the yaw limits)
     the side view has no green at all."""
-    status = Recorder(rospy_node, "/arm/ik_status", String)
+    status = Recorder("/arm/ik_status", String)
     try:
         set_target(page, -0.1, 0.05, 0.1)
         assert not ARM.solve(-0.1, 0.05, 0.1).ok
@@ -149,7 +133,7 @@ def test_every_green_point_of_the_side_view_is_reachable_at_any_yaw(rospy_node, 
             page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
             x, y, z, claw = page_target(page)
             assert ARM.solve(x, y, z, claw).ok, (x, y, z)
-            answer = wait_for(lambda n=before: status.snapshot()[n:], 10, "arm_ik's answer")[-1]
+            answer = wait_for(lambda n=before: status.since(n), 10, "arm_ik's answer")[-1]
             assert json.loads(answer.data)["ok"], answer.data
     finally:
-        status.sub.unregister()
+        status.close()

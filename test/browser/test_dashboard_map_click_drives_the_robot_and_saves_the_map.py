@@ -6,13 +6,12 @@ map writes the map that gmapping publishes, judged cell by cell against /map."""
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 import pytest
 import yaml
 from fixtures.dashboard import MapView
-from fixtures.harness import wait_for
+from fixtures.harness import Recorder, wait_for
 from fixtures.overlay import needs_overlay
 from move_base_msgs.msg import MoveBaseActionGoal, MoveBaseActionResult
 from nav_msgs.msg import OccupancyGrid, Odometry
@@ -36,23 +35,6 @@ def map_file(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def sim_launch_args(map_file: str) -> tuple[str, ...]:
     return ("mapping:=true", f"map_file:={map_file}")
-
-
-class Latest:
-    """Every message on a topic, kept (a real rospy subscriber)."""
-
-    def __init__(self, rospy, topic: str, msg_type) -> None:
-        self.messages: list = []
-        self.lock = threading.Lock()
-        self.sub = rospy.Subscriber(topic, msg_type, self.on_message, queue_size=50)
-
-    def on_message(self, msg) -> None:
-        with self.lock:
-            self.messages.append(msg)
-
-    def all(self) -> list:
-        with self.lock:
-            return list(self.messages)
 
 
 def free_place_ahead(grid: OccupancyGrid, start: tuple[float, float]) -> tuple[float, float]:
@@ -81,16 +63,16 @@ def test_a_click_on_the_map_makes_move_base_drive_the_robot_there(rospy_node, pa
     grid = rospy_node.wait_for_message("/map", OccupancyGrid, timeout=30)
     truth = rospy_node.wait_for_message("/sim/ground_truth", Odometry, timeout=10).pose.pose
     target = free_place_ahead(grid, (truth.position.x, truth.position.y))
-    goals = Latest(rospy_node, "/move_base/goal", MoveBaseActionGoal)
-    results = Latest(rospy_node, "/move_base/result", MoveBaseActionResult)
-    wait_for(lambda: goals.sub.get_num_connections() > 0, 30, "the page's /move_base/goal")
-    wait_for(lambda: results.sub.get_num_connections() > 0, 60, "move_base's /move_base/result")
+    goals = Recorder("/move_base/goal", MoveBaseActionGoal)
+    results = Recorder("/move_base/result", MoveBaseActionResult)
+    wait_for(lambda: goals.connected(), 30, "the page's /move_base/goal")
+    wait_for(lambda: results.connected(), 60, "move_base's /move_base/result")
 
     page.mouse.click(*MapView(page, grid).at(*target))
-    goal = wait_for(goals.all, 10, "the goal from the click")[-1]
+    goal = wait_for(goals.snapshot, 10, "the goal from the click")[-1]
 
     def finished() -> MoveBaseActionResult | None:
-        mine = [r for r in results.all() if r.status.goal_id.id == goal.goal_id.id]
+        mine = [r for r in results.snapshot() if r.status.goal_id.id == goal.goal_id.id]
         return mine[-1] if mine else None
 
     result = wait_for(finished, 120, "move_base's result for the clicked goal")
@@ -104,7 +86,7 @@ def test_a_click_on_the_map_makes_move_base_drive_the_robot_there(rospy_node, pa
 
 
 def test_save_map_writes_the_map_that_gmapping_publishes(rospy_node, page, map_file):
-    maps = Latest(rospy_node, "/map", OccupancyGrid)
+    maps = Recorder("/map", OccupancyGrid)
     page.wait_for_selector("#map-save-row:not([hidden])", timeout=60_000)
     page.click("#map-save")
     page.wait_for_selector("#map-save-state[data-state=saved]", timeout=60_000)
@@ -113,7 +95,7 @@ def test_save_map_writes_the_map_that_gmapping_publishes(rospy_node, page, map_f
     with open(f"{map_file}.yaml") as file:
         meta = yaml.safe_load(file)
     image = read_pgm(f"{map_file}.pgm")
-    published = wait_for(maps.all, 30, "/map")
+    published = wait_for(maps.snapshot, 30, "/map")
     info = published[-1].info
     assert meta["resolution"] == pytest.approx(info.resolution)
     assert meta["origin"][:2] == pytest.approx([info.origin.position.x, info.origin.position.y])

@@ -11,43 +11,27 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 
 import pytest
 from actionlib_msgs.msg import GoalID
 from fixtures.dashboard import MapView, shown_map
-from fixtures.harness import wait_for
+from fixtures.harness import Recorder, wait_for
 from geometry_msgs.msg import PoseWithCovarianceStamped
 from move_base_msgs.msg import MoveBaseActionGoal
 from nav_msgs.msg import Odometry
 from std_msgs.msg import String
 
 
-class Recorder:
-    def __init__(self, rospy, topic, msg_type) -> None:
-        self.messages: list = []
-        self.lock = threading.Lock()
-        self.sub = rospy.Subscriber(topic, msg_type, self.on_message, queue_size=20)
-
-    def on_message(self, msg) -> None:
-        with self.lock:
-            self.messages.append(msg)
-
-    def new(self, since: int) -> list:
-        with self.lock:
-            return self.messages[since:]
-
-
 @pytest.fixture
 def recorders(rospy_node):
     made = {
-        "goal": Recorder(rospy_node, "/move_base/goal", MoveBaseActionGoal),
-        "cancel": Recorder(rospy_node, "/move_base/cancel", GoalID),
-        "pose": Recorder(rospy_node, "/initialpose", PoseWithCovarianceStamped),
+        "goal": Recorder("/move_base/goal", MoveBaseActionGoal),
+        "cancel": Recorder("/move_base/cancel", GoalID),
+        "pose": Recorder("/initialpose", PoseWithCovarianceStamped),
     }
     yield made
     for r in made.values():
-        r.sub.unregister()
+        r.close()
 
 
 def yaw_of(q) -> float:
@@ -68,52 +52,52 @@ def test_click_sends_a_goal_there_drag_sets_the_heading_and_cancel_cancels(
 ):
     grid = shown_map(rospy_node, page)
     goals = recorders["goal"]
-    wait_for(lambda: goals.sub.get_num_connections() > 0, 20, "the page's /move_base/goal")
+    wait_for(lambda: goals.connected(), 20, "the page's /move_base/goal")
     view = MapView(page, grid)
     tolerance = 1.5 * view.metres_per_css_pixel
 
-    before = len(goals.messages)
+    before = len(goals.snapshot())
     page.mouse.click(*view.at(1.0, 0.5))  # a click: heading from the robot (at 0, 0) to there
-    goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the click")[-1]
+    goal = wait_for(lambda: goals.since(before), 10, "a move_base goal from the click")[-1]
     pose = goal.goal.target_pose
     assert goal.goal.target_pose.header.frame_id == "map" and goal.goal_id.id
     assert math.hypot(pose.pose.position.x - 1.0, pose.pose.position.y - 0.5) < tolerance
     assert abs(yaw_of(pose.pose.orientation) - math.atan2(0.5, 1.0)) < 0.05
     page.wait_for_selector("#nav-state[data-state=sent]")
 
-    before = len(goals.messages)
+    before = len(goals.snapshot())
     start = view.at(-1.0, -1.0)
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move(start[0], start[1] - 40, steps=5)  # drag up the screen: +y, yaw pi/2
     page.mouse.up()
-    goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the drag")[-1]
+    goal = wait_for(lambda: goals.since(before), 10, "a move_base goal from the drag")[-1]
     pose = goal.goal.target_pose.pose
     assert math.hypot(pose.position.x + 1.0, pose.position.y + 1.0) < tolerance
     assert abs(yaw_of(pose.orientation) - math.pi / 2) < 0.05
 
     cancels = recorders["cancel"]
-    wait_for(lambda: cancels.sub.get_num_connections() > 0, 20, "the page's /move_base/cancel")
+    wait_for(lambda: cancels.connected(), 20, "the page's /move_base/cancel")
     page.click("#nav-cancel")
-    cancel = wait_for(lambda: cancels.new(0), 10, "the cancel on /move_base/cancel")[-1]
+    cancel = wait_for(lambda: cancels.since(0), 10, "the cancel on /move_base/cancel")[-1]
     assert cancel.id == "" and cancel.stamp.to_sec() == 0  # every goal
 
 
 def test_set_pose_sends_amcl_an_initial_pose(rospy_node, page, recorders):
     grid = shown_map(rospy_node, page)
     poses, goals = recorders["pose"], recorders["goal"]
-    wait_for(lambda: poses.sub.get_num_connections() > 0, 20, "the page's /initialpose")
+    wait_for(lambda: poses.connected(), 20, "the page's /initialpose")
     view = MapView(page, grid)
     page.click("#nav-pose")
-    before = len(goals.messages)
+    before = len(goals.snapshot())
     page.mouse.click(*view.at(0.5, -0.5))
-    pose = wait_for(lambda: poses.new(0), 10, "/initialpose from the click")[-1]
+    pose = wait_for(lambda: poses.since(0), 10, "/initialpose from the click")[-1]
     assert pose.header.frame_id == "map"
     p = pose.pose.pose.position
     assert math.hypot(p.x - 0.5, p.y + 0.5) < 1.5 * view.metres_per_css_pixel
     assert pose.pose.covariance[0] > 0 and pose.pose.covariance[35] > 0
     page.wait_for_timeout(300)
-    assert goals.new(before) == [], "setting the pose sent a goal"
+    assert goals.since(before) == [], "setting the pose sent a goal"
 
 
 def test_phone_layout_keeps_stop_and_a_tap_on_the_map_sends_a_goal(
@@ -135,10 +119,10 @@ def test_phone_layout_keeps_stop_and_a_tap_on_the_map_sends_a_goal(
         view = MapView(phone, grid)
         assert view.box["width"] <= 390
         goals = recorders["goal"]
-        wait_for(lambda: goals.sub.get_num_connections() > 0, 20, "the phone's /move_base/goal")
-        before = len(goals.messages)
+        wait_for(lambda: goals.connected(), 20, "the phone's /move_base/goal")
+        before = len(goals.snapshot())
         phone.touchscreen.tap(*view.at(1.0, -0.5))
-        goal = wait_for(lambda: goals.new(before), 10, "a move_base goal from the tap")[-1]
+        goal = wait_for(lambda: goals.since(before), 10, "a move_base goal from the tap")[-1]
         p = goal.goal.target_pose.pose.position
         assert math.hypot(p.x - 1.0, p.y + 0.5) < 1.5 * view.metres_per_css_pixel
         stop = phone.locator("#estop").bounding_box()  # the header stays on screen
