@@ -4,10 +4,11 @@
 Each scenario brings up launch/sim.launch in its own ROS master (odometry noise on, the real
 gmapping, amcl, move_base and depthimage_to_laserscan from the navigation overlay):
 - mapping (`mapping:=true`, `rosrun terry explore`): every minute, the map's coverage of the true
-  floor (/sim/map), its accuracy (occupied cells within 0.15 m of a true wall) and free cells
-  inside walls; the time to map (coverage >= 90 %, or explore saying the map is closed).
-- navigation (`navigation:=true`): a goal in every room of the true map (the middles of its free
-  space shrunk by 0.45 m) in turn: success (reached, within 0.3 m of the goal in truth), path
+  floor, its accuracy (occupied cells within 0.15 m of a true wall) and free cells inside walls,
+  judged as the mapping scenario judges (score_map in test/nav/navsim.py); the time to map
+  (coverage >= 90 %, or explore saying the map is closed).
+- navigation (`navigation:=true`): a goal in every room in turn (the navigation scenario's tour,
+  ROOMS in test/nav/navsim.py): success (reached, within 0.3 m of the goal in truth), path
   length driven against the shortest path on the true map (8-connected Dijkstra, kept the
   footprint radius from walls), amcl's error against /sim/ground_truth at each arrival; and the
   CPU each node of the navigating graph takes, as a share of one core of this machine.
@@ -20,6 +21,7 @@ Needs the navigation overlay (`./run setup`); about 2 x (2 x minutes + 10) minut
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import heapq
 import json
 import math
@@ -37,11 +39,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "test"))
+sys.path.insert(0, str(ROOT / "test" / "nav"))
 
 from terry.model import footprint_radius, load_robot  # noqa: E402
-from terry.nav.frontier import NEIGHBOURS, Grid, groups, grow  # noqa: E402
+from terry.nav.frontier import NEIGHBOURS, Grid, grow  # noqa: E402
 
-NEAR_WALL = 0.15  # m: an occupied cell this close to a true wall is right
 GOAL_TOLERANCE = 0.3  # m
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -51,50 +53,6 @@ def grid_of(msg) -> Grid:
     return Grid.from_flat(
         msg.data, i.width, i.height, i.resolution, (i.origin.position.x, i.origin.position.y)
     )
-
-
-def cell_values(grid: Grid, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The grid's values at world points; -1 (unknown) off the grid."""
-    col = np.floor((xs - grid.origin[0]) / grid.resolution).astype(int)
-    row = np.floor((ys - grid.origin[1]) / grid.resolution).astype(int)
-    rows, cols = grid.cells.shape
-    inside = (row >= 0) & (row < rows) & (col >= 0) & (col < cols)
-    return np.where(inside, grid.cells[row.clip(0, rows - 1), col.clip(0, cols - 1)], -1)
-
-
-def judge_map(built: Grid, truth: Grid) -> dict[str, float]:
-    """Coverage of the true floor, occupied cells on true walls, free cells inside true walls.
-    The built map's frame is the world's (the robot starts at the world's origin)."""
-    rows, cols = np.indices(truth.cells.shape)
-    tx, ty = truth.centre(rows, cols)
-    seen = cell_values(built, tx, ty)
-    floor = truth.free
-    coverage = float(np.mean((seen[floor] >= 0) & (seen[floor] < 25)))
-    rows, cols = np.indices(built.cells.shape)
-    bx, by = built.centre(rows, cols)
-    near_wall = grow(truth.occupied, NEAR_WALL / truth.resolution)
-    occupied = built.occupied
-    on_wall = cell_values(Grid(near_wall.astype(int), truth.resolution, truth.origin), bx, by)
-    accuracy = float(np.mean(on_wall[occupied] == 1)) if occupied.any() else math.nan
-    deep = ~grow(truth.free, 0.1 / truth.resolution)  # inside walls, not on their faces
-    inside = cell_values(Grid(deep.astype(int), truth.resolution, truth.origin), bx, by)
-    free = built.free
-    free_in_walls = float(np.mean(inside[free] == 1)) if free.any() else math.nan
-    return {"coverage": coverage, "on_walls": accuracy, "free_in_walls": free_in_walls}
-
-
-def room_goals(truth: Grid, margin: float = 0.45) -> list[tuple[float, float]]:
-    """One goal per room: the middle of each piece of floor left when the free space shrinks by
-    `margin` (doors close), the cell nearest its centroid."""
-    inner = truth.free & ~grow(~truth.free, margin / truth.resolution)
-    goals = []
-    for group in sorted(groups(inner), key=len, reverse=True):
-        if len(group) < 100:
-            break
-        cells = np.array(group)
-        best = cells[np.argmin(((cells - cells.mean(axis=0)) ** 2).sum(axis=1))]
-        goals.append(truth.centre(*best))
-    return goals
 
 
 def shortest_path(truth: Grid, start, goal, radius: float) -> float:
@@ -212,6 +170,7 @@ def scenario(kind: str, radar: bool, minutes: float, picture: str) -> dict:
 
 def mapping(group, latest, truth: Grid, minutes: float, picture: str, home: Path) -> dict:
     import rospy
+    from navsim import score_map  # the mapping scenario's judge
     from std_msgs.msg import String
 
     status: dict[str, str] = {}
@@ -229,7 +188,7 @@ def mapping(group, latest, truth: Grid, minutes: float, picture: str, home: Path
         time.sleep(60 - (time.monotonic() - start) % 60)
         if "map" not in latest:
             continue
-        figures = judge_map(grid_of(latest["map"]), truth)
+        figures = dataclasses.asdict(score_map(latest["map"]))
         figures["minute"] = round((time.monotonic() - start) / 60)
         per_minute.append(figures)
         print(f"    {figures}", flush=True)
@@ -237,7 +196,7 @@ def mapping(group, latest, truth: Grid, minutes: float, picture: str, home: Path
             time_to_map = (time.monotonic() - start) / 60
         if status.get("state") in ("done", "stopped"):
             break
-    final = judge_map(grid_of(latest["map"]), truth)
+    final = dataclasses.asdict(score_map(latest["map"]))
     if picture:
         draw(grid_of(latest["map"]), truth, picture)
     return {"per_minute": per_minute, "final": final, "time_to_90": time_to_map, **status}
@@ -247,7 +206,8 @@ def navigation(master_uri: str, latest, path, lock, truth: Grid) -> dict:
     import actionlib
     import rospy
     from geometry_msgs.msg import PoseWithCovarianceStamped
-    from move_base_msgs.msg import MoveBaseAction, MoveBaseGoal
+    from move_base_msgs.msg import MoveBaseAction
+    from navsim import ROOMS, goal
 
     rospy.Subscriber(
         "/amcl_pose", PoseWithCovarianceStamped, lambda m: latest.__setitem__("amcl", m)
@@ -259,17 +219,12 @@ def navigation(master_uri: str, latest, path, lock, truth: Grid) -> dict:
     meter = CpuMeter(master_uri)
     meter.start()
     results = []
-    for gx, gy in room_goals(truth):
+    for room, (gx, gy, yaw) in ROOMS.items():
         with lock:
             p = latest["truth"].pose.pose.position
             here, path["length"] = (p.x, p.y), 0.0
-        goal = MoveBaseGoal()
-        goal.target_pose.header.frame_id = "map"
-        goal.target_pose.header.stamp = rospy.Time.now()
-        goal.target_pose.pose.position.x, goal.target_pose.pose.position.y = gx, gy
-        goal.target_pose.pose.orientation.w = 1.0
         began = time.monotonic()
-        client.send_goal(goal)
+        client.send_goal(goal(gx, gy, yaw))
         finished = client.wait_for_result(rospy.Duration(240))
         if not finished:
             client.cancel_goal()
@@ -286,7 +241,7 @@ def navigation(master_uri: str, latest, path, lock, truth: Grid) -> dict:
         miss = math.dist((p.x, p.y), (gx, gy))
         shortest = shortest_path(truth, here, (gx, gy), radius)
         result = {
-            "goal": (round(gx, 2), round(gy, 2)),
+            "goal": room,
             "reached": bool(finished and client.get_state() == 3 and miss <= GOAL_TOLERANCE),
             "miss": miss,
             "seconds": time.monotonic() - began,
@@ -332,10 +287,12 @@ def summary(name: str, figures: dict) -> None:
     print(f"== {name}")
     if "final" in figures:
         f = figures["final"]
+        to_90 = figures["time_to_90"]
+        mapped = f"after {to_90:.1f} min" if math.isfinite(to_90) else "not reached"
         print(
             f"  after exploring: coverage {f['coverage']:.0%}, occupied cells on walls "
             f"{f['on_walls']:.0%}, free cells inside walls {f['free_in_walls']:.1%}; "
-            f"90 % coverage after {figures['time_to_90']:.1f} min; explore: "
+            f"90 % coverage {mapped}; explore: "
             f"{figures.get('state', '?')} {figures.get('reason', '')}"
         )
     if "goals" in figures:

@@ -1,10 +1,13 @@
 // The IMU firmware built for the host: `imu_host LINK_PATH` serves it on a pty, reading plant.h's
-// resting MPU-6050 with sensor errors and a pose set from outside, for the calibration tools
-// (simulation only; nothing of this is in the firmware proper). Environment:
+// MPU-6050 with sensor errors, a pose (for the calibration tools) and the base's turning (for
+// odometry) set from outside (simulation only; nothing of this is in the firmware proper).
+// Environment:
 //   TERRY_SIM_IMU_GYRO_BIAS     "x,y,z" rad/s (default: plant.h's GYRO_BIAS)
 //   TERRY_SIM_IMU_ACCEL_OFFSET  "x,y,z" m/s^2 added to each accelerometer axis (default 0)
 //   TERRY_SIM_IMU_ACCEL_SCALE   "x,y,z" each axis's gain (default 1)
 //   TERRY_SIM_IMU_POSE          a file holding "roll pitch" (rad), re-read whenever it changes
+//   TERRY_SIM_IMU_MOTION        a file holding the robot's true yaw rate (rad/s, about imu_link's
+//                               z axis), re-read whenever it changes: the gyro feels the base turn
 // host/hal_host.cpp (pty, clock, host_main) is compiled in here with this IMU in place of its own.
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +25,9 @@ struct ImuWithErrors : ImuPlant {
   double gyro_bias[3] = {GYRO_BIAS[0], GYRO_BIAS[1], GYRO_BIAS[2]};
   double accel_offset[3] = {0, 0, 0}, accel_scale[3] = {1, 1, 1};
   const char *pose_path = getenv("TERRY_SIM_IMU_POSE");
-  timespec pose_stamp{0, 0};
+  const char *motion_path = getenv("TERRY_SIM_IMU_MOTION");
+  timespec pose_stamp{0, 0}, motion_stamp{0, 0};
+  double yaw_rate = 0;
   unsigned reads = 0;
 
   ImuWithErrors() {
@@ -30,28 +35,40 @@ struct ImuWithErrors : ImuPlant {
     read_vector("TERRY_SIM_IMU_ACCEL_OFFSET", accel_offset);
     read_vector("TERRY_SIM_IMU_ACCEL_SCALE", accel_scale);
   }
-  void follow_pose_file() {  // every 20th reading: 10 times a second at 200 Hz
+  // Opens `path` if it changed since `stamp` (and updates `stamp`); nullptr otherwise.
+  static FILE *if_changed(const char *path, timespec &stamp) {
     struct stat info;
-    if (!pose_path || reads++ % 20 || stat(pose_path, &info) != 0) return;
-    if (info.st_mtim.tv_sec == pose_stamp.tv_sec && info.st_mtim.tv_nsec == pose_stamp.tv_nsec)
-      return;
-    pose_stamp = info.st_mtim;
-    FILE *file = fopen(pose_path, "r");
-    if (!file) return;
-    double r, p;
-    if (fscanf(file, "%lf %lf", &r, &p) == 2) roll = r, pitch = p;
-    fclose(file);
+    if (!path || stat(path, &info) != 0) return nullptr;
+    if (info.st_mtim.tv_sec == stamp.tv_sec && info.st_mtim.tv_nsec == stamp.tv_nsec)
+      return nullptr;
+    stamp = info.st_mtim;
+    return fopen(path, "r");
+  }
+  void follow_files() {  // the motion every 2nd reading (100 Hz), the pose every 20th (10 Hz)
+    unsigned n = reads++;
+    FILE *file;
+    if (n % 2 == 0 && (file = if_changed(motion_path, motion_stamp))) {
+      double rate;
+      if (fscanf(file, "%lf", &rate) == 1) yaw_rate = rate;
+      fclose(file);
+    }
+    if (n % 20 == 0 && (file = if_changed(pose_path, pose_stamp))) {
+      double r, p;
+      if (fscanf(file, "%lf %lf", &r, &p) == 2) roll = r, pitch = p;
+      fclose(file);
+    }
   }
   void read(int16_t raw[6]) {
-    follow_pose_file();
+    follow_files();
     double g[3] = {-sin(pitch) * GRAVITY, sin(roll) * cos(pitch) * GRAVITY,
                    cos(roll) * cos(pitch) * GRAVITY};
     for (int i = 0; i < 3; i++) {
       double accel = accel_scale[i] * g[i] + accel_offset[i] + ACCEL_NOISE * gaussian();
       raw[i] = saturate(accel * accel_lsb);
     }
+    double turning[3] = {0, 0, yaw_rate};
     for (int i = 0; i < 3; i++)
-      raw[3 + i] = saturate((gyro_bias[i] + GYRO_NOISE * gaussian()) * gyro_lsb);
+      raw[3 + i] = saturate((turning[i] + gyro_bias[i] + GYRO_NOISE * gaussian()) * gyro_lsb);
   }
 };
 

@@ -25,6 +25,15 @@ from terry.sim.world import OccupancyMap
 
 WORLD = OccupancyMap.load(package_file("maps", "apartment.yaml"))
 FOOTPRINT = footprint_radius(load_robot())
+# room: a goal (x, y, yaw) in the world's map, in the order a tour of the apartment visits them
+# (the navigation scenario and bench/nav.py)
+ROOMS = {
+    "kitchen": (4.6, 0.4, 0.0),
+    "hallway": (6.0, 2.3, math.pi),
+    "bathroom": (3.9, 3.8, math.pi / 2),
+    "bedroom": (0.0, 2.5, math.pi),
+    "living room": (-0.5, -0.5, -math.pi / 2),
+}
 
 
 def yaw_of(q) -> float:
@@ -93,6 +102,22 @@ def goal(x: float, y: float, yaw: float = 0.0):
     msg.target_pose.pose.orientation.z = math.sin(yaw / 2)
     msg.target_pose.pose.orientation.w = math.cos(yaw / 2)
     return msg
+
+
+GOAL_TIME = 240  # s for one room to the next, on a loaded two-core machine
+
+
+def drive(robot: NavRobot, x: float, y: float, yaw: float, timeout: float = GOAL_TIME):
+    """Send a goal and wait for its end; the goal's state, its text and the true path."""
+    robot.truth.clear()
+    robot.client.send_goal(goal(x, y, yaw))
+    wait_for(
+        lambda: robot.alive() and robot.client.wait_for_result(robot.rospy.Duration(1.0)),
+        timeout,
+        f"move_base's result for ({x}, {y})",
+    )
+    path = [pose_of(m) for m in robot.truth.snapshot()]
+    return robot.client.get_state(), robot.client.get_goal_status_text(), path
 
 
 @contextlib.contextmanager

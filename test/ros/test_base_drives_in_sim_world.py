@@ -48,6 +48,12 @@ def sim(rospy_node, roslaunch, run_dir):
         closing.close()
 
 
+def still(poses: list, of: tuple[float, float, float]) -> bool:
+    """Every pose within 1 um and 1 urad of `of`: the gyro's last turns, integrated until the
+    base counts as standing (0.5 s without an encoder count), move odometry by ~1e-20 rad."""
+    return all(p == pytest.approx(of, abs=1e-6) for p in poses)
+
+
 def settled(odom) -> list:
     """Wait until the base reports zero speed, then return five fresh odometry messages."""
     wait_for(
@@ -69,7 +75,7 @@ def test_driving_moves_odometry_tf_and_true_pose_alike_and_deadman_stops(sim):
     wait_for(lambda: pose(odom.snapshot()[-1])[0] - odom_start[0] > 0.3, 30, "odom to pass 0.3 m")
     driver.stop()  # nobody sends a zero: the deadman must stop the base
     rest = settled(odom)
-    assert len({pose(m) for m in rest}) == 1, "the base stays put after the deadman stop"
+    assert still([pose(m) for m in rest], pose(rest[-1])), "the base stays put after the deadman"
     odom_end, truth_end = pose(rest[-1]), pose(truth.snapshot()[-1])
     true_travel = math.hypot(truth_end[0] - truth_start[0], truth_end[1] - truth_start[1])
     assert odom_end[0] - odom_start[0] == pytest.approx(true_travel, rel=0.05)
@@ -116,7 +122,7 @@ def test_estop_stops_the_base_and_refuses_commands_until_released(sim):
     estop.publish(Bool(True))
     rest = settled(odom)  # while /cmd_vel keeps coming
     odom.clear()
-    assert all(pose(m) == pose(rest[-1]) for m in odom.wait_count(10)), "holds while engaged"
+    assert still([pose(m) for m in odom.wait_count(10)], pose(rest[-1])), "holds while engaged"
     estop.publish(Bool(False))
     wait_for(lambda: odom.snapshot()[-1].twist.twist.linear.x > 0.1, 30, "driving again")
     driver.stop()
@@ -133,8 +139,9 @@ def test_base_board_link_health_is_on_diagnostics(sim):
     diagnostics = Recorder("/diagnostics", DiagnosticArray, accept=base_status)
     status = base_status(diagnostics.wait_count(1, timeout=10)[-1])
     diagnostics.close()
-    assert status.level == DiagnosticStatus.OK and status.message == "up"
     counters = {kv.key: kv.value for kv in status.values}
+    # the message may be a refusal from start-up, when the e-stop held the wheels
+    assert status.level == DiagnosticStatus.OK and counters["state"] == "up"
     assert int(counters["frames in"]) > 0 and counters["CRC errors"] == "0"
 
 

@@ -4,6 +4,7 @@ servo driver's arm and parks the Kinect (pan/velocity 0, tilt/command 0)."""
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import pytest
@@ -48,14 +49,17 @@ def test_a_low_battery_is_published_and_slows_the_base(rospy_node, roslaunch, ba
         status = diagnostics.wait_count(1, timeout=30)[-1].status[0]
         assert status.level == status.WARN and "base slowed" in status.message
         wait_released(rospy_node)
-        fastest = 0.0
-        deadline = time.monotonic() + 4.0
-        while time.monotonic() < deadline:
+        start = time.monotonic()
+        steady = []  # odometry's speed after the first 2 s: up to speed, past any overshoot
+        while time.monotonic() - start < 4.0:
             cmd_vel.publish(Twist(linear=Vector3(x=0.4)))
             time.sleep(0.05)
-            if odom.messages:
-                fastest = max(fastest, odom.snapshot()[-1].twist.twist.linear.x)
-        assert 0.15 < fastest < 0.22  # half of max_linear, the default ~battery_slow_scale
+            if odom.messages and time.monotonic() - start > 2.0:
+                steady.append(odom.snapshot()[-1].twist.twist.linear.x)
+        # Half of max_linear (the default ~battery_slow_scale), give or take the encoders' noise;
+        # unslowed it would be 0.4.
+        assert 0.17 < statistics.median(steady) < 0.23, steady
+        assert max(steady) < 0.3, steady
     finally:
         cmd_vel.unregister()
         odom.close()

@@ -172,6 +172,7 @@ def test_nan_and_infinity_reach_roslibpy_as_null(bridge, client, rospy_node):
     roslibpy.Topic(client(bridge), topic, "std_msgs/Float32MultiArray").subscribe(received.append)
     wait_for(lambda: received, 20, "the NaN message in roslibpy")
     assert received[0]["data"] == [1.5, None, None, None]
+    publisher.unregister()
 
 
 def test_missing_header_is_stamped_with_ros_time(bridge, client, rospy_node):

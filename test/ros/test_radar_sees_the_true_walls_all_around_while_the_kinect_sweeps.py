@@ -42,7 +42,7 @@ def sweeping(rospy_node, roslaunch, run_dir):
     from std_msgs.msg import Bool, Float64
 
     launch = roslaunch("sim.launch", no_dashboard="true")
-    radar_launch = roslaunch("radar.launch")
+    radar_launch = roslaunch("radar.launch", scan_topic="/scan")  # the world ray-casts it
     radar = Recorder("/radar/scan", LaserScan, queue_size=10)
     truth = Recorder("/sim/ground_truth", Odometry, queue_size=10)
     pan = Recorder("/joint_states", JointState, accept=lambda m: "pan_joint" in m.name)
@@ -67,6 +67,7 @@ def sweeping(rospy_node, roslaunch, run_dir):
     wait_for(sweeping, 30, "the pan unit to start sweeping", interval=1.0)
     yield rospy_node, radar, truth, pan, buffer
     velocity.publish(Float64(0.0))
+    velocity.unregister()
     estop.unregister()
     listener.unregister()
     for closing in (radar, truth, pan):

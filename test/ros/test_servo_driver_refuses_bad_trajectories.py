@@ -43,7 +43,7 @@ def with_velocities():
     ids=["unknown-joint", "beyond-limit", "nan", "wrong-length", "decreasing-time", "nan-velocity"],
 )
 def test_bad_trajectory_moves_nothing(arm, rospy_node, make):
-    before = arm.states.snapshot()[-1].position
+    before = arm.wait_still()
     arm.commands.publish(make())
     rospy_node.sleep(1.5)
     after = arm.states.snapshot()[-1].position

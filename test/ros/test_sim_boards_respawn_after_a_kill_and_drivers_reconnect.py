@@ -74,6 +74,9 @@ def test_a_killed_board_respawns_and_its_driver_reconnects_while_the_rest_runs(r
     odom, imu = Recorder("/odom", Odometry), Recorder("/imu/data", Imu)
     log = Recorder("/rosout_agg", Log, accept=lambda msg: msg.level >= Log.ERROR)
     try:
+        # connected before the first kill: a driver logs the loss within milliseconds
+        for recorder, topic in ((odom, "/odom"), (imu, "/imu/data"), (log, "/rosout_agg")):
+            wait_for(recorder.connected, 20, f"this test subscribed to {topic}")
         for node, name in BOARDS:
             before = {n: health.reconnects(n) for _, n in BOARDS}
             old = wait_for(lambda n=node: pid_of(n), 20, f"{node}'s pid")

@@ -52,6 +52,16 @@ class PanJoint:
         with self._lock:
             return [(t - start, p) for t, p in self.rows if t >= start]
 
+    def wait_still(self, timeout: float = 15.0) -> float:
+        """Where the pan rests, once its last 0.5 s of positions lie within 1 mrad."""
+
+        def still() -> bool:
+            recent = [p for _, p in self.since(time.monotonic() - 0.5)]
+            return len(recent) >= 3 and max(recent) - min(recent) < 0.001
+
+        wait_for(still, timeout, "the pan at rest")
+        return self.latest()
+
     def close(self) -> None:
         self._sub.unregister()
 
@@ -162,7 +172,7 @@ def test_a_gain_set_at_run_time_changes_the_measured_step_response(pan_node, dyn
 def test_step_response_command_writes_what_joint_states_show(pan_node, ros_master, tmp_path):
     pan, _publish = pan_node
     env = ros_environment(ros_master.uri, ros_master.home)
-    begin = pan.latest()
+    begin = pan.wait_still()  # the command is 0.2 on from where the tool first hears the pan
     out = tmp_path / "pan_step"
     done = subprocess.run(
         [

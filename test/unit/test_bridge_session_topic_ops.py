@@ -59,16 +59,20 @@ def test_subscribe_delivers_ros_messages_and_one_ros_subscriber_serves_every_id(
     assert t.sent() == [{"op": "publish", "topic": "/a", "msg": {"data": 3}}]
 
 
-def test_a_latched_message_reaches_a_late_subscriber(in_process):
+def test_every_publishers_latched_message_reaches_a_late_subscriber(in_process):
+    """As /tf_static: robot_state_publisher's frames and the world's map -> odom both arrive."""
     t = in_process()
     t.op(op="subscribe", topic="/l")
-    t.ros_message("/l", Int32(1), latched=True)
-    t.sent()
+    t.ros_message("/l", Int32(1), latched_by="/robot_state_publisher")
+    t.ros_message("/l", Int32(2), latched_by="/sim_world")
+    t.ros_message("/l", Int32(3), latched_by="/robot_state_publisher")  # replaces its first
+    t.ros_message("/l", Int32(4))  # not latched: not kept
+    assert [f["msg"]["data"] for f in t.sent()] == [1, 2, 3, 4]
     late = in_process()
     late.hub = t.hub
     late.session.hub = t.hub
     late.op(op="subscribe", topic="/l")
-    assert late.sent() == [{"op": "publish", "topic": "/l", "msg": {"data": 1}}]
+    assert sorted(f["msg"]["data"] for f in late.sent()) == [2, 3]
 
 
 def test_throttle_rate_sends_the_newest_message_once_per_interval(in_process):

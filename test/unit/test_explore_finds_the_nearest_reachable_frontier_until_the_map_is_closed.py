@@ -135,6 +135,51 @@ def test_the_map_is_closed_only_once_the_robot_is_on_it_and_no_frontier_shows_up
     assert "closed" in explorer.finished
 
 
+def test_goals_failed_in_a_row_end_exploring_where_the_base_is_stuck():
+    explorer = Explorer(RADIUS, stuck_after=3)
+    cells = room()
+    for start in (12, 30, 50):  # six doors, unknown beyond each
+        cells[start : start + 12, 109] = FREE
+        cells[69, start + 10 : start + 22] = FREE
+    explorer.start(0.0)
+    for failures in (2, 3):  # a goal reached in between starts the count again
+        for _ in range(failures):
+            goal = explorer.next_goal(grid(cells), (1.0, 1.0), 1.0)
+            assert goal is not None and explorer.finished is None
+            explorer.done_with(goal, reached=False)
+        if failures == 2:
+            explorer.done_with(explorer.next_goal(grid(cells), (1.0, 1.0), 1.0), reached=True)
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 2.0) is None
+    assert explorer.finished == (
+        "move_base failed the last 3 goals in a row: the base is stuck at (1.00, 1.00)"
+    )
+
+
+def test_a_frontier_move_base_gave_up_on_is_not_called_closed():
+    explorer = Explorer(RADIUS, settle=5.0)
+    cells = room()
+    cells[30:42, 109] = FREE  # a door, unknown beyond
+    explorer.start(0.0)
+    door = explorer.next_goal(grid(cells), (1.0, 1.0), 1.0)
+    explorer.done_with(door, reached=False)
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 2.0) is None
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 8.0) is None
+    assert explorer.finished.startswith("no frontier left that move_base could reach: 1 it gave")
+    assert f"({door.x:.2f}, {door.y:.2f})" in explorer.finished
+    cells[25:47, 109:120] = WALL  # seen later from elsewhere: the door opens on an alcove
+    cells[30:42, 109:112] = FREE
+    explorer.start(0.0)
+    explorer.done_with(door, reached=False)
+    explorer.next_goal(grid(cells), (1.0, 1.0), 1.0)
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 7.0) is None
+    assert explorer.finished == "no reachable frontier left: the map is closed"
+
+
+def test_stuck_after_must_be_at_least_one_goal():
+    with pytest.raises(ValueError, match="stuck_after"):
+        Explorer(RADIUS, stuck_after=0)
+
+
 def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor():
     """The robot drives to each goal (taking the goal it is given) and looks all around from
     there, 8 m far, as the radar does; unknown space ends where walls close it."""

@@ -13,6 +13,7 @@ import pytest
 from fixtures.harness import wait_for
 
 from terry.base.board import BaseBoard
+from terry.link import messages as m
 from terry.link import transport
 from terry.sim.pty import PseudoSerial
 
@@ -53,6 +54,27 @@ def test_link_comes_up_is_lost_and_comes_back_with_one_callback_each(served_boar
         assert values["board"].startswith("base firmware")
     finally:
         board.close()
+
+
+def test_on_up_configures_the_board_before_anyone_sees_the_link_up(served_board):
+    """Another thread's command must not reach a fresh board before on_up's configuration,
+    which would then undo it (a tuning set at connect time was lost this way)."""
+    sent: list[int | None] = []
+    done = threading.Event()
+
+    def on_up() -> None:
+        time.sleep(0.5)  # a slow configuration: the link must not look up meanwhile
+        sent.append(link.send(m.Heartbeat()))
+        done.set()
+
+    link = transport.Link(str(served_board.link), 115200, m.FIRMWARE_BASE, lambda _: None, on_up)
+    try:
+        link.start()
+        assert link.wait_up(10), link.health.last_error
+        assert done.is_set() and link.up
+        assert sent[0] is not None  # send() works inside on_up
+    finally:
+        link.close()
 
 
 def test_an_engaged_estop_is_sent_again_to_a_board_that_comes_back(served_board):

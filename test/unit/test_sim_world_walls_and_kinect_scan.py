@@ -52,6 +52,19 @@ def test_robot_drives_in_free_space_and_stops_at_a_wall(grid):
     assert world.roll(-turn, -turn), "and can back away"
 
 
+def test_robot_against_a_wall_still_turns_where_it_stands(grid):
+    """A push into the wall with a turn: the push is lost, the turn is not (a disc's wheels slip
+    on the floor; the world must not hold its heading, or a turn in place sticks to walls)."""
+    world = World(grid, GEOMETRY, robot_radius=0.2, pose=Pose2D(-2.19, 0.0, math.pi))
+    assert world.collides(Pose2D(-2.21, 0.0, 0.0)), "its edge touches the west wall"
+    forward, turn = 0.02 / GEOMETRY.wheel_radius, 0.1  # a 0.02 m push into the wall, turning
+    assert not world.roll(forward - turn, forward + turn)
+    expected = math.remainder(math.pi + 2 * turn * GEOMETRY.wheel_radius / 0.3, math.tau)
+    assert world.pose.yaw == pytest.approx(expected)
+    assert -2.2 - 0.002 < world.pose.x <= -2.19, "up to the wall, not into it"
+    assert not world.collides(world.pose)
+
+
 def test_start_pose_inside_a_wall_is_refused(grid):
     with pytest.raises(ValueError, match="free space"):
         World(grid, GEOMETRY, robot_radius=0.2, pose=Pose2D(-2.45, 0.0, 0.0))

@@ -155,16 +155,27 @@ export function setupArm(conn) {
     $("arm-ik").textContent = text;
   }, { stale: false });
   const rows = new Map();
+  const row = (name) => {
+    if (!rows.has(name)) {
+      const tr = $("joints").tBodies[0].insertRow();
+      tr.insertCell().textContent = name;
+      const cell = tr.insertCell();
+      cell.dataset.joint = name;
+      cell.textContent = "—";
+      rows.set(name, cell);
+    }
+    return rows.get(name);
+  };
+  // a row for each moving joint of the model at once, so the panel does not grow (and move
+  // everything below it) as each board's /joint_states first arrives
+  conn.addEventListener("model", (e) => {
+    for (const j of Object.values(e.detail)) if (j.type && j.type !== "fixed") row(j.name);
+  });
   conn.subscribe("/joint_states", "sensor_msgs/JointState", (m) => {
     m.name.forEach((name, i) => {
-      if (!rows.has(name)) {
-        const tr = $("joints").tBodies[0].insertRow();
-        tr.insertCell().textContent = name;
-        rows.set(name, tr.insertCell());
-        tr.cells[1].dataset.joint = name;
-      }
+      const cell = row(name);
       const rad = m.position[i];
-      rows.get(name).textContent = `${rad.toFixed(3)} rad  ${(rad * 180 / Math.PI).toFixed(1)}°`;
+      cell.textContent = `${rad.toFixed(3)} rad  ${(rad * 180 / Math.PI).toFixed(1)}°`;
     });
   }, { throttle: 100, panel: "arm-panel" });
 

@@ -176,7 +176,8 @@ export function setupMap(conn) {
       }
     }
   };
-  conn.subscribe("/tf_static", "tf2_msgs/TFMessage", takeTf, { stale: false });
+  // every static broadcaster latches its own message, and they come at once: keep them all
+  conn.subscribe("/tf_static", "tf2_msgs/TFMessage", takeTf, { stale: false, queue: 32 });
   conn.subscribe("/tf", "tf2_msgs/TFMessage", takeTf, { throttle: 50, stale: false });
   conn.subscribe("/odom", "nav_msgs/Odometry", (m) => {
     const p = m.pose.pose; odom = { x: p.position.x, y: p.position.y, yaw: yawOf(p.orientation) };

@@ -134,6 +134,7 @@ class EncoderOdometry:
     ticks_per_rev: float
     counter_bits: int = 32
     velocity_window: float = 0.2
+    rest_after: float = 0.5  # s without a count: the base stands, the gyro's turn is not used
     pose: Pose2D = field(default_factory=Pose2D)
     linear: float = 0.0
     angular: float = 0.0
@@ -141,6 +142,7 @@ class EncoderOdometry:
     _last: tuple[int, int] | None = None
     _history: deque[tuple[float, float, float]] = field(default_factory=deque)
     _travel: tuple[float, float] = (0.0, 0.0)  # distance and turn since start, unwrapped
+    _moved_at: float | None = None  # stamp of the last count that changed
 
     def __post_init__(self) -> None:
         if not self.ticks_per_rev > 0:
@@ -151,14 +153,24 @@ class EncoderOdometry:
         span = 1 << self.counter_bits
         return (new - old + span // 2) % span - span // 2
 
-    def update(self, left_ticks: int, right_ticks: int, stamp: float) -> Pose2D:
-        """Feed the latest encoder counts; the first call only sets the reference."""
+    def update(
+        self, left_ticks: int, right_ticks: int, stamp: float, turn: float | None = None
+    ) -> Pose2D:
+        """Feed the latest encoder counts; the first call only sets the reference. `turn`: the
+        heading change since the last call as the gyro measured it (terry.base.gyro), used
+        instead of the wheels' unless no count has changed for `rest_after` seconds (a resting
+        gyro's drift is not a turn; a slow turn moves a count only every few updates)."""
         if self._last is not None:
             last_left, last_right = self._last
             rad_per_tick = 2 * math.pi / self.ticks_per_rev
             d_left = self._delta(left_ticks, last_left) * rad_per_tick
             d_right = self._delta(right_ticks, last_right) * rad_per_tick
-            distance, turn = self.geometry.body_twist(d_left, d_right)
+            if d_left or d_right:
+                self._moved_at = stamp
+            distance, wheel_turn = self.geometry.body_twist(d_left, d_right)
+            resting = self._moved_at is None or stamp - self._moved_at > self.rest_after
+            if turn is None or resting:
+                turn = wheel_turn
             self.pose = integrate_arc(self.pose, distance, turn)
             self.wheel_angles = (self.wheel_angles[0] + d_left, self.wheel_angles[1] + d_right)
             self._travel = (self._travel[0] + distance, self._travel[1] + turn)

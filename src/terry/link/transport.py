@@ -4,7 +4,9 @@ handshake, heartbeats, and a supervisor thread that reopens the port after an un
 One lifecycle for every board: CONNECTING (never up yet) -> UP (handshake done) -> LOST (port
 gone, board silent or reset) -> UP ... `start()` starts the supervisor (the constructor never
 does); on_up() runs on the link's thread after each handshake, before the board's first message
-is delivered (the place to configure a fresh board), and on_lost(reason) when an UP link drops.
+is delivered and before `up` turns true (the place to configure a fresh board: send() works in
+it, and no other thread sees the link up until it returns), and on_lost(reason) when an UP link
+drops.
 When the host has sent nothing for HEARTBEAT seconds the link sends keepalive()'s message (a
 board's latest command, which feeds its watchdog) or, if that is None, a Heartbeat.
 Errors name the likely cause (wrong baud, wrong firmware, old protocol, sketch not running)
@@ -117,7 +119,8 @@ class Link:
         self._decoder = codec.Decoder()
         self._rejected = 0  # frames with a good CRC but an unknown type or a wrong length
         self._stop = threading.Event()
-        self._up = threading.Event()
+        self._open = threading.Event()  # handshake done: send() works
+        self._up = threading.Event()  # ... and on_up() has run
         self._thread: threading.Thread | None = None
 
     def start(self) -> Link:
@@ -139,7 +142,7 @@ class Link:
     # -- sending -----------------------------------------------------------------------------
     def send(self, message: m.Message) -> int | None:
         """Send one message; its sequence number, or None (nothing sent) while not up."""
-        return self._write(message) if self._up.is_set() else None
+        return self._write(message) if self._open.is_set() else None
 
     def _write(self, message: m.Message) -> int | None:
         with self._write_lock:
@@ -177,9 +180,10 @@ class Link:
                     self.health.reconnects += 1
                 first = False
                 self.health.state, self.health.last_error = UP, ""
-                self._up.set()
                 log.info("link %s: %s", self.port, describe(self.health.board))
+                self._open.set()
                 self._on_up()
+                self._up.set()
                 self._run()
             except HandshakeError as error:
                 self._note_error(str(error))
@@ -189,8 +193,9 @@ class Link:
                 log.exception("link %s: unexpected error", self.port)
                 self._note_error(f"{self.port}: unexpected error {error!r}")
             finally:
+                self._open.clear()
                 self._close_port()
-            if self._up.is_set():
+            if self.health.state == UP:  # handshake done (on_up may have failed half-way)
                 self._up.clear()
                 self.health.state = LOST
                 self._lost(self.health.last_error or "closed")

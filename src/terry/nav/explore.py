@@ -1,5 +1,7 @@
 """Frontier exploration's decisions (ROS-free): which frontier to drive to next, when a goal is
-done with, and when exploring ends (no reachable frontier left, or the time limit).
+done with, and when exploring ends (no reachable frontier left, the time limit, or move_base
+failing `stuck_after` goals in a row: the base is stuck, and the frontiers it would try next
+would be given up on one after the other, leaving the map open but saying it is closed).
 
 Goals that were reached or failed are remembered and no goal is chosen within `avoid_radius` of
 them again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
@@ -26,11 +28,13 @@ class Explorer:
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
     settle: float = 15.0  # s with no frontier before the map counts as closed (the radar sweeps)
+    stuck_after: int = 5  # goals failed in a row that end exploring
     started: float | None = None
     finished: str | None = None  # why exploring ended
     tried: list[tuple[float, float]] = field(default_factory=list)
     reached: int = 0
-    failed: int = 0
+    failed_in_row: int = 0
+    given_up: list[Frontier] = field(default_factory=list)  # goals move_base failed to reach
     frontiers_left: int = 0
     _none_since: float | None = None
 
@@ -45,11 +49,14 @@ class Explorer:
         )
         if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
             raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
+        if self.stuck_after < 1:
+            raise ValueError(f"stuck_after must be at least 1 goal, got {self.stuck_after}")
 
     def start(self, now: float) -> None:
         self.started, self.finished, self._none_since = now, None, None
         self.tried.clear()
-        self.reached = self.failed = 0
+        self.given_up.clear()
+        self.reached = self.failed_in_row = 0
 
     def next_goal(self, grid: Grid, robot: tuple[float, float], now: float) -> Frontier | None:
         """The nearest reachable frontier not tried yet. None: ask again later, or, when
@@ -59,6 +66,12 @@ class Explorer:
             raise RuntimeError("start() exploring before asking for goals")
         if now - self.started >= self.time_limit:
             self.finished = f"time limit of {self.time_limit:.0f} s reached"
+            return None
+        if self.failed_in_row >= self.stuck_after:
+            self.finished = (
+                f"move_base failed the last {self.failed_in_row} goals in a row: the base is "
+                f"stuck at ({robot[0]:.2f}, {robot[1]:.2f})"
+            )
             return None
         cell = grid.cell_of(*robot)
         reach = math.ceil(self.robot_radius / grid.resolution)
@@ -84,7 +97,7 @@ class Explorer:
             if self._none_since is None:
                 self._none_since = now
             if now - self._none_since >= self.settle:
-                self.finished = "no reachable frontier left: the map is closed"
+                self.finished = self._closed_or_not(grid)
             return None
         self._none_since = None
         return found[0]
@@ -99,13 +112,31 @@ class Explorer:
         window = grid.unknown[max(0, r - reach) : r + reach + 1, max(0, c - reach) : c + reach + 1]
         return bool(np.any(window))
 
+    def _closed_or_not(self, grid: Grid) -> str:
+        """Why no frontier is left: the map is closed, or move_base gave up on some still open."""
+        still_open = [g for g in self.given_up if self.still_open(grid, g)]
+        if not still_open:
+            return "no reachable frontier left: the map is closed"
+        where = ", ".join(f"({g.x:.2f}, {g.y:.2f})" for g in still_open[:3])
+        return (
+            f"no frontier left that move_base could reach: {len(still_open)} it gave up on are "
+            f"still open, at {where}{' ...' if len(still_open) > 3 else ''}"
+        )
+
     def done_with(self, goal: Frontier, reached: bool) -> None:
         """The goal was reached (or seen before getting there), or move_base failed to get there."""
         self.tried.append((goal.x, goal.y))
         if reached:
             self.reached += 1
+            self.failed_in_row = 0
         else:
-            self.failed += 1
+            self.failed_in_row += 1
+            self.given_up.append(goal)
+
+    @property
+    def failed(self) -> int:
+        """How many goals move_base failed to reach."""
+        return len(self.given_up)
 
     def out_of_time(self, now: float) -> bool:
         return self.started is not None and now - self.started >= self.time_limit

@@ -2,7 +2,7 @@
 serial link, wheel encoder counts back, /odom and tf odom -> base_footprint out.
 
 Subscribes: cmd_vel (geometry_msgs/Twist), estop/state (std_msgs/Bool, latched, from the estop
-node in launch/safety.launch), scan (the Kinect).
+node in launch/safety.launch), scan (the Kinect), imu/data (sensor_msgs/Imu).
 Publishes: odom (nav_msgs/Odometry), joint_states (the two wheel joints), tf odom -> base_footprint,
 diagnostics (the base board link's health, 1 Hz). All three at ~rate (50 Hz) while the base moves
 or is commanded, at ~rest_rate (10 Hz) while it stands still. battery (sensor_msgs/BatteryState)
@@ -12,10 +12,17 @@ Low battery (terry.base.battery; ~battery_cells, ~battery_level_warn, ~battery_l
 and park the Kinect (pan/velocity 0, tilt/command 0) once.
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
-spot (~obstacle_guard), and the firmware stops its motors by itself when the host falls silent.
+spot (~obstacle_guard; terry.base.guard), judged on what the Kinect saw over the last
+~guard_memory s (a terry.sensors.radar.Radar of the scans, placed with tf: a sweeping Kinect
+keeps the way ahead known between its passes, and an obstacle seen on the way in stays known
+inside the blind spot; 0: the newest scan alone); where nothing was seen ahead, forward speed is
+~blind_speed (0.1 m/s; 0: the base waits until the Kinect has looked), and the firmware stops
+its motors by itself when the host falls silent.
 The base starts stopped: /cmd_vel is refused until the e-stop state has been heard, and the base
 stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~port is required
 (launch/base.launch passes it); the node waits for the board without blocking, and reconnects.
+Heading: with ~gyro (default true) odometry turns by the IMU's yaw rate (imu/data, rotated into
+the base frame with tf; terry.base.gyro) while it is fresh, by the wheels otherwise.
 Wheel radius and separation: the URDF's, overridden by ~calibration (default
 config/calibration/odometry.yaml, written by terry.bringup.calibrate_odom) when it exists.
 The wheel motors' gains and limits: dynamic_reconfigure (terry.nodes.tuning_server), ~tuning_file.
@@ -23,6 +30,7 @@ The wheel motors' gains and limits: dynamic_reconfigure (terry.nodes.tuning_serv
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -30,7 +38,7 @@ import rospy
 import tf2_ros
 from geometry_msgs.msg import Quaternion, TransformStamped, Twist
 from nav_msgs.msg import Odometry
-from sensor_msgs.msg import JointState, LaserScan
+from sensor_msgs.msg import Imu, JointState, LaserScan
 from std_msgs.msg import Bool, Float64
 from std_srvs.srv import Trigger
 
@@ -38,20 +46,25 @@ from terry.base.battery import BatteryPolicy, BatterySpec, Levels
 from terry.base.board import BaseBoard, twist_refusal
 from terry.base.drive import DriveLimits, EncoderOdometry, Pose2D, VelocityGovernor
 from terry.base.guard import GuardSettings, forward_speed_limit
+from terry.base.gyro import GyroTurn
 from terry.calibration.odometry import drive_geometry_for
 from terry.model import WHEEL_JOINTS, footprint_radius, load_robot
 from terry.nodes.battery_report import BatteryReport
 from terry.nodes.link_diagnostics import BoardReport, guarded
+from terry.nodes.radar import planar
 from terry.nodes.startup import start
 from terry.nodes.tuning_server import motor_spec, serve_tuning
 from terry.safety.estop import STATE_TOPIC, Change, EstopWatch
 from terry.sensors.pacing import Pacer
+from terry.sensors.radar import Radar, SectorScan
 
 PUBLISHES = ("odom", "joint_states", "diagnostics", "battery")
 PARKING = ("pan/velocity", "tilt/command")  # the Kinect's pan stops, its tilt levels
 RELAX = "arm/relax"
-SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan")
+SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan", "imu/data")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
+GUARD_TRAVEL = 2.0  # m the base may move before the guard forgets what it saw (odometry errs)
+TF_WAIT = rospy.Duration(0.1)  # s a scan waits for tf to catch up with its stamp
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
 
 
@@ -75,8 +88,18 @@ class BaseController:
         self.base_frame = rospy.get_param("~base_frame", "base_footprint")
         self.publish_tf = rospy.get_param("~publish_tf", True)
         self.guard = (
-            GuardSettings(footprint_radius(robot), self.limits.max_linear_accel)
+            GuardSettings(
+                footprint_radius(robot),
+                self.limits.max_linear_accel,
+                blind_speed=self._non_negative("blind_speed", 0.1),
+            )
             if rospy.get_param("~obstacle_guard", True)
+            else None
+        )
+        memory = self._non_negative("guard_memory", 45.0)
+        self._seen = (
+            Radar(max_age=memory, max_travel=GUARD_TRAVEL, max_turn=math.pi)  # any turn
+            if self.guard is not None and memory > 0
             else None
         )
         self._scan_cap: tuple[float, float] | None = None  # (cap m/s, when)
@@ -116,7 +139,13 @@ class BaseController:
         self.joint_pub = rospy.Publisher(joints, JointState, queue_size=10)
         self.tf = tf2_ros.TransformBroadcaster()
         self.report.watch(self.board.link)
-        cmd_vel, estop, scan = SUBSCRIBES
+        cmd_vel, estop, scan, imu = SUBSCRIBES
+        self.gyro: GyroTurn | None = None
+        self._gyro_axis: tuple[float, float, float] | None = None  # imu axes -> base z
+        self._gyro_used = False
+        if rospy.get_param("~gyro", True):
+            self.gyro = GyroTurn(rospy.get_param("~gyro_max_age", 0.1))
+            rospy.Subscriber(imu, Imu, guarded(self._on_imu), queue_size=50)
         rospy.Subscriber(cmd_vel, Twist, guarded(self._on_cmd_vel), queue_size=1)
         rospy.Subscriber(estop, Bool, guarded(self._on_estop_state), queue_size=1)
         self._estop_timer = rospy.Timer(rospy.Duration(0.2), guarded(self._check_estop))
@@ -182,20 +211,87 @@ class BaseController:
         if change.stopped:
             self.board.command(0.0, 0.0)
 
-    def _on_scan(self, msg: LaserScan) -> None:
+    def _mount(self, frame: str, what: str) -> TransformStamped | None:
+        """Where a sensor's frame sits on the base (tf); None, logged, while tf lacks it."""
         try:
-            tf = self.tf_buffer.lookup_transform(
-                self.base_frame, msg.header.frame_id, rospy.Time(0)
-            )
+            return self.tf_buffer.lookup_transform(self.base_frame, frame, rospy.Time(0))
         except tf2_ros.TransformException as error:
-            rospy.logwarn_throttle(10, f"base: obstacle guard has no pose for the scan: {error}")
+            rospy.logwarn_throttle_identical(10, f"base: {what}: {error}")
+            return None
+
+    @staticmethod
+    def _non_negative(name: str, default: float) -> float:
+        value = rospy.get_param(f"~{name}", default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValueError(f"~{name} must be a number >= 0, got {value!r}")
+        return float(value)
+
+    def _on_scan(self, msg: LaserScan) -> None:
+        tf = self._mount(msg.header.frame_id, "obstacle guard has no pose for the scan")
+        if tf is None:
             return
-        t, q = tf.transform.translation, tf.transform.rotation
-        sensor = Pose2D.projected(t.x, t.y, (q.x, q.y, q.z, q.w))
+        sensor = planar(tf)
         ranges = np.asarray(msg.ranges, dtype=float)
         angles = msg.angle_min + msg.angle_increment * np.arange(len(ranges))
-        cap = forward_speed_limit(ranges, angles, sensor, self.guard)
+        circle = self._remember(msg) if self._seen is not None else None
+        if circle is None:
+            cap = forward_speed_limit(ranges, angles, sensor, self.guard)
+        else:
+            cap = forward_speed_limit(circle, self._circle_angles, Pose2D(), self.guard, sensor.x)
         self._scan_cap = (cap, rospy.get_time())
+
+    @property
+    def _circle_angles(self) -> np.ndarray:
+        assert self._seen is not None
+        return self._seen.angle_min + self._seen.angle_increment * np.arange(self._seen.bins)
+
+    def _remember(self, msg: LaserScan) -> np.ndarray | None:
+        """Add a scan to what the guard has seen; the circle around the base now, or None (the
+        newest scan alone is judged) while tf cannot place it."""
+        assert self._seen is not None
+        stamp = msg.header.stamp
+        try:
+            seen_from = planar(self._odom_pose(msg.header.frame_id, stamp))
+            base_then = planar(self._odom_pose(self.base_frame, stamp))
+            base_now = planar(self._odom_pose(self.base_frame, rospy.Time(0)))
+            scan = SectorScan(
+                msg.ranges, msg.angle_min, msg.angle_increment, msg.range_min, msg.range_max
+            )
+            self._seen.add(stamp.to_sec(), scan, seen_from, base_then)
+            return self._seen.ranges(stamp.to_sec(), base_now)
+        except (tf2_ros.TransformException, ValueError) as error:
+            rospy.logwarn_throttle(10, f"base: the obstacle guard judges the newest scan: {error}")
+            return None
+
+    def _odom_pose(self, frame: str, stamp: rospy.Time) -> TransformStamped:
+        return self.tf_buffer.lookup_transform(self.odom_frame, frame, stamp, TF_WAIT)
+
+    def _on_imu(self, msg: Imu) -> None:
+        if self._gyro_axis is None:
+            tf = self._mount(msg.header.frame_id, "gyro unused, no pose for the IMU")
+            if tf is None:
+                return
+            x, y, z, w = (getattr(tf.transform.rotation, a) for a in "xyzw")
+            # the base's z axis in the IMU's frame: the last row of the rotation matrix
+            self._gyro_axis = (2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y))
+        w = msg.angular_velocity
+        rate = sum(a * b for a, b in zip(self._gyro_axis, (w.x, w.y, w.z), strict=True))
+        assert self.gyro is not None
+        try:
+            self.gyro.add(rate, msg.header.stamp.to_sec())
+        except ValueError as error:
+            rospy.logwarn_throttle(10, f"base: {error}")
+
+    def _gyro_turn(self, now: float) -> float | None:
+        """The gyro's turn since the last odometry update, or None (then the wheels')."""
+        if self.gyro is None:
+            return None
+        turn = self.gyro.take(now)
+        if (turn is not None) != self._gyro_used:
+            self._gyro_used = turn is not None
+            source = "the gyro" if self._gyro_used else "the wheels (the gyro is silent)"
+            (rospy.loginfo if self._gyro_used else rospy.logwarn)(f"base: heading from {source}")
+        return turn
 
     def _forward_cap(self, now: float) -> float:
         if self.guard is None:
@@ -230,7 +326,8 @@ class BaseController:
             self.odometry.restart_counts()
             rospy.logwarn("base: the board reconnected; odometry continues from where it was")
         stamp = rospy.Time.now()
-        self.odometry.update(counts[0], counts[1], stamp.to_sec())
+        turn = self._gyro_turn(stamp.to_sec())
+        self.odometry.update(counts[0], counts[1], stamp.to_sec(), turn)
         self._publish(stamp)
 
     def _publish(self, stamp: rospy.Time) -> None:

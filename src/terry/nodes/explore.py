@@ -1,5 +1,6 @@
 """The explore node: drives to the nearest reachable frontier of /map with move_base, again and
-again, until no frontier is left or ~time_limit passes, then saves the map with map_saver.
+again, until no frontier is left, ~time_limit passes or move_base fails ~stuck_after goals in a
+row, then saves the map with map_saver.
 
 Subscribes: map (nav_msgs/OccupancyGrid, gmapping's), /estop/state (std_msgs/Bool: engaged stops
 exploring; it does not resume by itself). Uses: the move_base action (move_base_msgs), tf
@@ -7,7 +8,19 @@ exploring; it does not resume by itself). Uses: the move_base action (move_base_
 reason, goals reached and failed, frontiers left, the saved map). Services: explore/start,
 explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s per goal, 120),
 ~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
-URDF's footprint), ~min_frontier (cells, 5). Decisions: terry.nav.explore.
+URDF's footprint), ~min_frontier (cells, 5), ~stuck_after (goals, 5), ~clearance (m, default
+move_base's global costmap robot_radius + footprint_padding), ~escape_step (m, 0.15). Decisions:
+terry.nav.explore.
+
+Before each goal, explore asks move_base's planner for a plan (the move_base/make_plan service,
+nav_msgs/GetPlan) and gives a frontier it has no plan to up at once: sent as a goal, it cost
+move_base's recoveries, turning in place, about 40 s. Without the service (another planner
+server) every goal is sent.
+
+When move_base gives up (or has no plan) with the base nearer than ~clearance to the map's walls
+(where its planner finds no plan out), explore turns the base in place and drives it up to
+~escape_step straight out on cmd_vel (geometry_msgs/Twist; the heading from terry.nav.escape),
+then goes on.
 """
 
 from __future__ import annotations
@@ -21,23 +34,30 @@ import actionlib
 import rospy
 import tf2_ros
 from actionlib_msgs.msg import GoalStatus
-from geometry_msgs.msg import Quaternion
+from geometry_msgs.msg import PoseStamped, Quaternion, Twist
 from move_base_msgs.msg import MoveBaseAction, MoveBaseGoal
 from nav_msgs.msg import OccupancyGrid
+from nav_msgs.srv import GetPlan
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger, TriggerResponse
 
 from terry.base.drive import Pose2D
 from terry.model import footprint_radius, load_robot
+from terry.nav.escape import check, escape_heading
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Frontier, Grid
 from terry.nav.map_saver import MapSaveError, save_map
 from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC
 
-PUBLISHES = ("explore/status",)
+PUBLISHES = ("explore/status", "cmd_vel")
 SUBSCRIBES = ("map", STATE_TOPIC)
 CHECK_PERIOD = 1.0  # s between looks at the goal's progress and the map
+ESCAPE_RATE = 10.0  # Hz of cmd_vel while backing out
+ESCAPE_TURN = 0.6  # rad/s at most while turning to the way out
+ESCAPE_SPEED = 0.08  # m/s along it
+ESCAPE_TIME = 12.0  # s for the whole manoeuvre
+PLAN_WAIT = 2.0  # s to wait for move_base's make_plan service before sending goals unasked
 
 
 class ExploreNode:
@@ -52,6 +72,7 @@ class ExploreNode:
             robot_radius=float(rospy.get_param("~robot_radius", footprint_radius(load_robot()))),
             time_limit=float(rospy.get_param("~time_limit", 900.0)),
             min_size=int(rospy.get_param("~min_frontier", 5)),
+            stuck_after=int(rospy.get_param("~stuck_after", 5)),
         )
         self._lock = threading.Lock()
         self._grid: Grid | None = None
@@ -61,7 +82,19 @@ class ExploreNode:
         self.tf_buffer = tf2_ros.Buffer()
         self._listener = tf2_ros.TransformListener(self.tf_buffer)
         self.move_base = actionlib.SimpleActionClient("move_base", MoveBaseAction)
+        self.make_plan = rospy.ServiceProxy("move_base/make_plan", GetPlan)
+        costmap = "/move_base/global_costmap/"
+        self.clearance = float(
+            rospy.get_param(
+                "~clearance",
+                rospy.get_param(costmap + "robot_radius", self.explorer.robot_radius)
+                + rospy.get_param(costmap + "footprint_padding", 0.0),
+            )
+        )
+        self.escape_step = float(rospy.get_param("~escape_step", 0.15))
+        check(self.clearance, self.escape_step)
         self.status_pub = rospy.Publisher(PUBLISHES[0], String, queue_size=1, latch=True)
+        self.cmd_vel = rospy.Publisher(PUBLISHES[1], Twist, queue_size=1)
         rospy.Subscriber(SUBSCRIBES[0], OccupancyGrid, self._on_map, queue_size=1)
         rospy.Subscriber(SUBSCRIBES[1], Bool, self._on_estop, queue_size=1)
         rospy.Service("explore/start", Trigger, self._start)
@@ -125,12 +158,17 @@ class ExploreNode:
         rospy.loginfo(f"explore: {state} {reason}".rstrip())
 
     def _robot(self) -> tuple[float, float] | None:
+        pose = self._pose()
+        return None if pose is None else (pose.x, pose.y)
+
+    def _pose(self) -> Pose2D | None:
         try:
             tf = self.tf_buffer.lookup_transform(self.map_frame, self.base_frame, rospy.Time(0))
         except tf2_ros.TransformException as error:
             rospy.logwarn_throttle(10, f"explore: where is the robot? {error}")
             return None
-        return tf.transform.translation.x, tf.transform.translation.y
+        t, q = tf.transform.translation, tf.transform.rotation
+        return Pose2D.projected(t.x, t.y, (q.x, q.y, q.z, q.w))
 
     def _explore(self) -> None:
         self.explorer.start(rospy.get_time())
@@ -168,6 +206,11 @@ class ExploreNode:
         target.target_pose.pose.position.x, target.target_pose.pose.position.y = goal.x, goal.y
         heading = math.atan2(goal.y - robot[1], goal.x - robot[0])
         target.target_pose.pose.orientation = Quaternion(*Pose2D(0, 0, heading).quaternion())
+        if not self._plannable(target.target_pose):
+            rospy.logwarn(f"explore: move_base has no plan to ({goal.x:.2f}, {goal.y:.2f})")
+            self.explorer.done_with(goal, reached=False)
+            self._escape_if_trapped()
+            return
         self.move_base.send_goal(target)
         deadline = rospy.get_time() + self.goal_timeout
         while self._run.is_set() and not rospy.is_shutdown():
@@ -179,6 +222,8 @@ class ExploreNode:
                         f"{self.move_base.get_goal_status_text() or GoalStatus.to_string(state)}"
                     )
                 self.explorer.done_with(goal, reached=state == GoalStatus.SUCCEEDED)
+                if state == GoalStatus.ABORTED:
+                    self._escape_if_trapped()
                 return
             with self._lock:
                 grid = self._grid
@@ -186,8 +231,56 @@ class ExploreNode:
             seen = grid is not None and not self.explorer.still_open(grid, goal)
             if seen or now > deadline or self.explorer.out_of_time(now):
                 self.move_base.cancel_goal()
+                # move_base answers make_plan only once the cancelled goal has ended
+                self.move_base.wait_for_result(rospy.Duration(PLAN_WAIT))
                 self.explorer.done_with(goal, reached=seen)
                 return
+
+    def _plannable(self, target: PoseStamped) -> bool:
+        """Whether move_base's planner finds a plan from the robot to `target`; True when there
+        is no make_plan service to ask (the goal is sent and move_base decides)."""
+        try:
+            self.make_plan.wait_for_service(PLAN_WAIT)
+            plan = self.make_plan(start=PoseStamped(), goal=target, tolerance=0.0).plan
+        except (rospy.ROSException, rospy.ServiceException) as error:
+            rospy.logwarn_throttle(60, f"explore: sending goals unchecked: {error}")
+            return True
+        return len(plan.poses) > 0
+
+    def _escape_if_trapped(self) -> None:
+        """Turn the base to the way out of the walls' padding and drive it out a little, when
+        it stands inside it (move_base plans nothing from there); stopped on an e-stop or stop."""
+        with self._lock:
+            grid = self._grid
+        start = self._pose()
+        if grid is None or start is None:
+            return
+        heading = escape_heading(grid, (start.x, start.y), self.clearance, self.escape_step)
+        if heading is None:
+            return
+        rospy.logwarn(
+            f"explore: the base is within {self.clearance:.2f} m of a wall, where move_base "
+            f"finds no plan: backing out {self.escape_step:.2f} m towards {heading:.2f} rad"
+        )
+        rate, deadline = rospy.Rate(ESCAPE_RATE), rospy.get_time() + ESCAPE_TIME
+        while self._run.is_set() and not rospy.is_shutdown() and rospy.get_time() < deadline:
+            pose = self._pose()
+            if pose is None:
+                break
+            error = math.remainder(heading - pose.yaw, math.tau)
+            if math.hypot(pose.x - start.x, pose.y - start.y) >= self.escape_step:
+                break
+            twist = Twist()
+            if abs(error) > 0.15:  # a disc may turn where it stands
+                twist.angular.z = math.copysign(min(ESCAPE_TURN, max(0.3, abs(error))), error)
+            else:
+                twist.linear.x, twist.angular.z = ESCAPE_SPEED, error
+            self.cmd_vel.publish(twist)
+            try:
+                rate.sleep()
+            except rospy.ROSInterruptException:  # shutting down
+                break
+        self.cmd_vel.publish(Twist())
 
     def _save(self) -> str:
         if not self.map_file:

@@ -14,15 +14,17 @@ from typing import Any
 import rospy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 
-from terry.link.transport import Link, describe
+from terry.link.transport import UP, Link, describe
 
 
 def link_status(name: str, link: Link) -> DiagnosticStatus:
-    """OK while up, ERROR with the link's last error otherwise; every counter as a value."""
+    """OK while up (from the handshake on, so that on_up can report it), ERROR otherwise; the
+    message is the link's last error (a refusal while up, such as a command the e-stop held, is
+    not cleared) or its state; every counter as a value."""
     health = link.health
     values = health.values()
     return DiagnosticStatus(
-        level=DiagnosticStatus.OK if link.up else DiagnosticStatus.ERROR,
+        level=DiagnosticStatus.OK if health.state == UP else DiagnosticStatus.ERROR,
         name=name,
         message=health.last_error or health.state,
         hardware_id=link.port,

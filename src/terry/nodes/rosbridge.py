@@ -173,8 +173,8 @@ class RosAdapter:
 
             def deliver(msg: Any) -> None:
                 header = getattr(msg, "_connection_header", None) or {}
-                latched = header.get("latching") == "1"
-                if not hub.wanted(topic, latched):
+                latched_by = header.get("callerid", "?") if header.get("latching") == "1" else ""
+                if not hub.wanted(topic, bool(latched_by)):
                     return  # lingering after its last client: nobody to convert it for
                 if isinstance(msg, rospy.AnyMsg):
                     try:
@@ -182,7 +182,7 @@ class RosAdapter:
                     except (KeyError, ConversionError, Exception) as exc:
                         rospy.logwarn_throttle(10, f"cannot decode a message on {topic}: {exc}")
                         return
-                hub.on_ros_message(topic, msg, latched)
+                hub.on_ros_message(topic, msg, latched_by)
 
             subscriber = rospy.Subscriber(topic, cls, deliver, queue_size=1000)
             known_type = None if cls is rospy.AnyMsg else cls._type

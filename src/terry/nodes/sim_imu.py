@@ -6,7 +6,8 @@ Params: ~link (the port path the imu node opens; default $TERRY_RUN_DIR/imu),
 calibration tools (firmware/host/imu_host.cpp): ~gyro_bias ([x, y, z] rad/s; default the
 plant's own), ~accel_offset ([x, y, z] m/s^2, default 0), ~accel_scale ([x, y, z], default 1).
 Subscribes sim/imu/pose (geometry_msgs/Vector3: x roll, y pitch in rad; z unused): puts the
-resting IMU in that pose, as a user holding the robot on its side would.
+resting IMU in that pose, as a user holding the robot on its side would; and sim/ground_truth
+(nav_msgs/Odometry, the simulated world's): its yaw rate turns the gyro, as the base turns it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import rospy
 from geometry_msgs.msg import Vector3
+from nav_msgs.msg import Odometry
 
 from terry.nodes.startup import run_firmware_board
 from terry.sim.pty import default_link
@@ -39,17 +41,22 @@ def vector_text(name: str, value: object) -> str:
     return ",".join(repr(v) for v in numbers)
 
 
-def write_pose(path: Path, roll: float, pitch: float) -> None:
+def write_numbers(path: Path, *numbers: float) -> None:
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(f"{roll!r} {pitch!r}\n")
-    os.replace(partial, path)  # the plant never reads half a pose
+    partial.write_text(" ".join(repr(n) for n in numbers) + "\n")
+    os.replace(partial, path)  # the plant never reads half a file
 
 
 def main() -> None:
     rospy.init_node("sim_imu")
     tilt = f"{rospy.get_param('~roll', 0.0)},{rospy.get_param('~pitch', 0.0)}"
-    pose = Path(f"{rospy.get_param('~link', default_link('imu'))}.pose")
-    env = {"TERRY_SIM_IMU_TILT": tilt, "TERRY_SIM_IMU_POSE": str(pose)}
+    link = rospy.get_param("~link", default_link("imu"))
+    pose, motion = Path(f"{link}.pose"), Path(f"{link}.motion")
+    env = {
+        "TERRY_SIM_IMU_TILT": tilt,
+        "TERRY_SIM_IMU_POSE": str(pose),
+        "TERRY_SIM_IMU_MOTION": str(motion),
+    }
     try:
         for name, variable in ERRORS.items():
             if rospy.has_param(f"~{name}"):
@@ -57,14 +64,23 @@ def main() -> None:
     except ValueError as error:
         rospy.logfatal(f"sim_imu: {error}")
         raise SystemExit(1) from error
-    pose.unlink(missing_ok=True)  # a pose left by an earlier run is not this one's
+    for path in (pose, motion):
+        path.unlink(missing_ok=True)  # left by an earlier run, not this one's
+    yaw_rate = [0.0]
 
     def on_pose(msg: Vector3) -> None:
         if not (math.isfinite(msg.x) and math.isfinite(msg.y)):
             rospy.logerr(f"sim_imu: pose ({msg.x}, {msg.y}) refused: not finite numbers")
             return
-        write_pose(pose, msg.x, msg.y)
+        write_numbers(pose, msg.x, msg.y)
         rospy.loginfo(f"sim_imu: IMU now at roll {msg.x:.3f}, pitch {msg.y:.3f} rad")
 
+    def on_truth(msg: Odometry) -> None:
+        rate = msg.twist.twist.angular.z
+        if math.isfinite(rate) and rate != yaw_rate[0]:
+            yaw_rate[0] = rate
+            write_numbers(motion, rate)
+
     rospy.Subscriber("sim/imu/pose", Vector3, on_pose, queue_size=10)
+    rospy.Subscriber("sim/ground_truth", Odometry, on_truth, queue_size=10)
     run_firmware_board("imu", env)

@@ -7,7 +7,8 @@ camera/depth/camera_info, frame camera_depth_optical_frame), for the real depthi
 make, ray-cast here, on /scan in ~frame_id.
 Subscribes: sim/base/wheels (sensor_msgs/JointState, the wheel plant's true wheel angles); with
 ~odom_noise the ground sees them through terry.sim.wheel_slip (seeded by ~seed).
-Publishes: /sim/ground_truth (nav_msgs/Odometry in map), /sim/map (nav_msgs/OccupancyGrid,
+Publishes: /sim/ground_truth (nav_msgs/Odometry in map, with the body's true velocity; at each
+wheel update, else at ~scan_rate), /sim/map (nav_msgs/OccupancyGrid,
 latched) and, with ~publish_map_odom, a static map -> odom transform at the start pose (for when
 neither amcl nor gmapping runs). The camera's pose on the robot comes from tf
 (robot_state_publisher: the URDF, pan and tilt); each image is rendered from the robot's true pose
@@ -93,6 +94,7 @@ class SimWorld:
         self._lock = threading.Lock()
         self._wheels: tuple[float, float] | None = None
         self._blocked = False
+        self._moved_at = 0.0  # wall time of the last wheel update
         self.tf_buffer = tf2_ros.Buffer()
         self._listener = tf2_ros.TransformListener(self.tf_buffer)
         scan, truth, grid = PUBLISHES
@@ -110,6 +112,7 @@ class SimWorld:
             self._static.sendTransform(self._map_to_odom(start))
         rospy.Subscriber(SUBSCRIBES[0], JointState, self._on_wheels, queue_size=50)
         rate = rospy.get_param("~scan_rate", 10.0)
+        self._period = 1.0 / rate
         self._timer = rospy.Timer(rospy.Duration(1.0 / rate), self._tick)
 
     def _on_wheels(self, msg: JointState) -> None:
@@ -121,14 +124,24 @@ class SimWorld:
         if not all(math.isfinite(a) for a in angles):
             rospy.logwarn_throttle(10, f"sim world: non-finite wheel angles {angles}: ignored")
             return
+        truth = None
         with self._lock:
             if self._wheels is not None:
                 moved = self.world.roll(angles[0] - self._wheels[0], angles[1] - self._wheels[1])
                 if not moved and not self._blocked:
-                    rospy.loginfo("sim world: the robot ran into something and stopped")
+                    pose = self.world.pose
+                    rospy.loginfo(
+                        f"sim world: the robot ran into something at ({pose.x:.2f}, {pose.y:.2f}, "
+                        f"{pose.yaw:.2f} rad) and stopped"
+                    )
                 self._blocked = not moved
-                self._history.append((msg.header.stamp.to_sec(), self.world.pose))
+                (then, before), stamp = self._history[-1], msg.header.stamp.to_sec()
+                self._history.append((stamp, self.world.pose))
+                truth = self._truth_message(self.world.pose, msg.header.stamp, before, stamp - then)
+                self._moved_at = rospy.get_time()
             self._wheels = angles
+        if truth is not None:
+            self.truth_pub.publish(truth)
 
     def _camera_on_robot(self) -> TransformStamped | None:
         try:
@@ -152,8 +165,9 @@ class SimWorld:
     def _tick(self, _event: rospy.timer.TimerEvent) -> None:
         now = rospy.Time.now()
         with self._lock:
-            pose = self.world.pose
-        self.truth_pub.publish(self._truth_message(pose, now))
+            pose, still = self.world.pose, rospy.get_time() - self._moved_at > self._period
+        if still:  # no wheel update published it since the last tick
+            self.truth_pub.publish(self._truth_message(pose, now))
         camera = self._camera_on_robot()
         if camera is None:
             return
@@ -199,12 +213,20 @@ class SimWorld:
         msg.ranges = ranges.astype(float).tolist()
         return msg
 
-    def _truth_message(self, pose: Pose2D, stamp: rospy.Time) -> Odometry:
+    def _truth_message(
+        self, pose: Pose2D, stamp: rospy.Time, before: Pose2D | None = None, dt: float = 0.0
+    ) -> Odometry:
+        """The true pose; with the pose `dt` seconds `before`, the body's velocity too."""
         msg = Odometry()
         msg.header.stamp, msg.header.frame_id = stamp, "map"
         msg.child_frame_id = self.base_frame
         msg.pose.pose.position.x, msg.pose.pose.position.y = pose.x, pose.y
         msg.pose.pose.orientation = Quaternion(*pose.quaternion())
+        if before is not None and dt > 0.0:
+            dx, dy, turn = pose.x - before.x, pose.y - before.y, pose.yaw - before.yaw
+            forward = dx * math.cos(before.yaw) + dy * math.sin(before.yaw)
+            msg.twist.twist.linear.x = forward / dt
+            msg.twist.twist.angular.z = math.atan2(math.sin(turn), math.cos(turn)) / dt
         return msg
 
     def _map_to_odom(self, start: Pose2D) -> TransformStamped:

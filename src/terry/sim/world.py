@@ -143,7 +143,10 @@ class World:
         return bool(self.grid.is_solid(pose.x + self._body[0], pose.y + self._body[1]).any())
 
     def roll(self, left: float, right: float) -> bool:
-        """Turn the wheels by left/right radians; False (the robot stays put) when blocked."""
+        """Turn the wheels by left/right radians; False when a wall stopped the robot. Pressed
+        against a wall, the disc loses the push but still turns where it stands (its wheels
+        slip), as a round base does: a turn in place, whose slip always pushes a little, must
+        not stick to the wall."""
         if not (math.isfinite(left) and math.isfinite(right)):
             return False
         if self.slip is not None:
@@ -151,10 +154,10 @@ class World:
         distance, turn = self.geometry.body_twist(left, right)
         steps = max(1, math.ceil(abs(distance) / (self.grid.resolution / 4)))
         pose = self.pose
-        for _ in range(steps):
+        for done in range(steps):
             candidate = integrate_arc(pose, distance / steps, turn / steps)
             if self.collides(candidate):
-                self.pose = pose
+                self.pose = integrate_arc(pose, 0.0, turn * (steps - done) / steps)
                 return False
             pose = candidate
         self.pose = pose

@@ -35,6 +35,7 @@ class Tuner:
         self._answers = threading.Condition()
         self._acks: dict[int, int] = {}  # seq of a MotorTuning -> the board's Ack status
         self._pending: set[int] = set()  # seqs set() waits for
+        self._connecting = threading.Lock()  # on_up() against set() while the link is not up
 
     def set(self, tuning: MotorTuning, timeout: float = ACK_TIMEOUT) -> str | None:
         """Check, send and keep `tuning`; None, or why it was refused (nothing changes then).
@@ -42,10 +43,12 @@ class Tuner:
         reason = self.spec.refusal(tuning)
         if reason:
             return reason
-        if not self.link.up:
-            self.tuning = tuning
-            log.warning("%s tuning kept; the board gets it when it connects", self.spec.name)
-            return None
+        with self._connecting:
+            if not self.link.up:  # kept; sent now too in case on_up() has just sent the old one
+                self.tuning = tuning
+                self._send_unanswered(tuning)
+                log.warning("%s tuning kept; the board gets it when it connects", self.spec.name)
+                return None
         statuses = self._send(tuning, timeout)
         if all(status == m.ACK_OK for status in statuses):
             self.tuning = tuning
@@ -67,8 +70,13 @@ class Tuner:
 
     def on_up(self) -> None:
         """Send the kept tuning to a board that just connected (its Ack comes to on_ack)."""
+        with self._connecting:
+            self._send_unanswered(self.tuning)
+
+    def _send_unanswered(self, tuning: MotorTuning) -> None:
+        """Send without waiting (nothing goes while the link is closed); a refusal is logged."""
         for axis in self.axes:
-            self.link.send(to_message(axis, self.tuning))
+            self.link.send(to_message(axis, tuning))
 
     def on_ack(self, ack: m.Ack) -> None:
         if ack.type != m.MotorTuning.TYPE:

@@ -1,0 +1,43 @@
+"""The base's heading from the gyro: the IMU's yaw rate integrated between odometry updates.
+
+Wheels that slip say the base turned when it did not (and the reverse); the gyro feels the turn
+itself, so odometry takes its heading change from here while the gyro is fresh and from the
+wheels when it falls silent."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GyroTurn:
+    """Integrates yaw-rate samples (rad/s, about the base's z axis) into the turn since the last
+    `take`. A gap longer than `max_age` is not bridged: the turn during it is unknown."""
+
+    max_age: float = 0.1  # s
+    _last: tuple[float, float] | None = None  # (stamp, rate) of the newest sample
+    _turn: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, rate: float, stamp: float) -> None:
+        """One sample; ValueError for a rate or stamp that is not a finite number."""
+        if not (math.isfinite(rate) and math.isfinite(stamp)):
+            raise ValueError(f"gyro sample ({rate}, t={stamp}) is not finite: ignored")
+        with self._lock:
+            if self._last is not None:
+                then, before = self._last
+                if stamp <= then:
+                    return  # out of order or repeated: the newer sample already counted
+                if stamp - then <= self.max_age:
+                    self._turn += (rate + before) / 2 * (stamp - then)
+            self._last = (stamp, rate)
+
+    def take(self, now: float) -> float | None:
+        """The turn (rad) since the last take; None when the gyro has been silent for longer
+        than `max_age` (the caller then uses the wheels)."""
+        with self._lock:
+            turn, self._turn = self._turn, 0.0
+            fresh = self._last is not None and now - self._last[0] <= self.max_age
+        return turn if fresh else None
