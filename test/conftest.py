@@ -27,6 +27,7 @@ pytest_plugins = [
     "fixtures.doctor",
     "fixtures.link",
     "fixtures.pan_tilt",
+    "fixtures.publishers",
     "fixtures.servo",
     "fixtures.shim",
 ]

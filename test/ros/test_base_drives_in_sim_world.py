@@ -8,12 +8,15 @@ base (deadman).
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
 from fixtures.estop import fresh_estop
 from fixtures.harness import Recorder, wait_for
 from fixtures.publishers import Driver
+
+from terry.base.drive import EncoderOdometry
 
 
 def pose(msg) -> tuple[float, float, float]:
@@ -49,13 +52,14 @@ def sim(rospy_node, roslaunch, run_dir):
 
 
 def still(poses: list, of: tuple[float, float, float]) -> bool:
-    """Every pose within 1 um and 1 urad of `of`: the gyro's last turns, integrated until the
-    base counts as standing (0.5 s without an encoder count), move odometry by ~1e-20 rad."""
+    """Every pose within 1 um and 1 urad of `of` (a standing base's odometry does not move)."""
     return all(p == pytest.approx(of, abs=1e-6) for p in poses)
 
 
 def settled(odom) -> list:
-    """Wait until the base reports zero speed, then return five fresh odometry messages."""
+    """Wait until the base reports zero speed and then counts as standing (no encoder count for
+    `rest_after`: until then odometry still turns by the gyro, whose noise moves it by ~1e-5
+    rad), then return five fresh odometry messages."""
     wait_for(
         lambda: (
             odom.snapshot()[-1].twist.twist.linear.x == 0.0
@@ -64,6 +68,7 @@ def settled(odom) -> list:
         15,
         "the base to stop",
     )
+    time.sleep(EncoderOdometry.rest_after + 0.2)
     odom.clear()
     return odom.wait_count(5)[-5:]
 

@@ -36,7 +36,7 @@ def camera(rospy_node, roslaunch):
     yield joints, images, infos
     for closing in (images, infos):
         closing.close()
-    joints.close()
+    joints.stop()
 
 
 def test_depth_image_and_camera_info_are_the_drivers(camera):

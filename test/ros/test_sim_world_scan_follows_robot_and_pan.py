@@ -42,8 +42,10 @@ def bench(rospy_node, roslaunch, run_dir):
     assert launch.alive, launch.output()
     yield rospy_node, joints, wheels, scan, truth, buffer
     listener.unregister()
-    for closing in (joints, wheels, scan, truth):
-        closing.close()
+    joints.stop()
+    wheels.stop()
+    scan.close()
+    truth.close()
 
 
 def true_pose(truth) -> Pose2D:
