@@ -30,8 +30,10 @@ def test_a_silent_gyro_says_none_and_a_gap_is_not_bridged():
     assert gyro.take(0.0) is None, "never heard"
     gyro.add(1.0, 0.0)
     gyro.add(1.0, 0.5)  # 0.5 s gap: the turn in it is unknown
-    assert gyro.take(0.55) == 0.0
-    assert gyro.take(0.7) is None, "silent for 0.2 s"
+    assert gyro.take(0.55) is None, "the update spanning the gap takes the wheels' turn"
+    gyro.add(1.0, 0.6)
+    assert gyro.take(0.6) == pytest.approx(0.1), "after it, the gyro again"
+    assert gyro.take(0.75) is None, "silent for 0.15 s"
 
 
 def test_out_of_order_samples_count_once_and_bad_ones_are_refused():

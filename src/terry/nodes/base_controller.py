@@ -289,8 +289,9 @@ class BaseController:
         turn = self.gyro.take(now)
         if (turn is not None) != self._gyro_used:
             self._gyro_used = turn is not None
-            source = "the gyro" if self._gyro_used else "the wheels (the gyro is silent)"
-            (rospy.loginfo if self._gyro_used else rospy.logwarn)(f"base: heading from {source}")
+            source = "the gyro" if self._gyro_used else "the wheels (the gyro fell silent)"
+            log = rospy.loginfo_throttle if self._gyro_used else rospy.logwarn_throttle
+            log(10, f"base: heading from {source}")
         return turn
 
     def _forward_cap(self, now: float) -> float:

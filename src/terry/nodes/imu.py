@@ -1,11 +1,13 @@
 """The IMU node: samples from the IMU firmware over the serial link to /imu/data_raw
 (sensor_msgs/Imu in imu_link, SI units, covariances) and /imu/data (with orientation from a
-Madgwick filter); link health on /diagnostics. Both carry calibrated readings: the gyro bias,
-accelerometer offsets and scale in ~calibration (default config/calibration/imu.yaml, written by
-terry.bringup.calibrate_imu; terry.sensors.imu_calibration), and with ~calibrate_at_rest
-(default: only when there is no calibration file) the gyro's bias measured at rest on start
-instead of the file's. imu/uncalibrated (sensor_msgs/Imu, no orientation): the board's readings
-in SI units before any calibration, published only while someone listens (the calibration tool).
+Madgwick filter), stamped when the board took each sample (terry.sensors.board_clock), not
+when a busy host read it; link health on /diagnostics. Both carry calibrated readings: the gyro
+bias, accelerometer offsets and scale in ~calibration (default config/calibration/imu.yaml,
+written by terry.bringup.calibrate_imu; terry.sensors.imu_calibration), and with
+~calibrate_at_rest (default: only when there is no calibration file) the gyro's bias measured
+at rest on start instead of the file's. imu/uncalibrated (sensor_msgs/Imu, no orientation):
+the board's readings in SI units before any calibration, published only while someone listens
+(the calibration tool).
 
 Params: ~port (required; launch/imu.launch passes it), ~baud, ~accel_range (g), ~gyro_range
 (deg/s), ~rate (Hz), ~frame_id, ~calibration, ~calibrate_at_rest, ~calibration_samples
@@ -21,6 +23,7 @@ from sensor_msgs.msg import Imu
 
 from terry.nodes.link_diagnostics import BoardReport
 from terry.nodes.startup import start
+from terry.sensors.board_clock import BoardClock
 from terry.sensors.imu import ACCEL_VARIANCE, GYRO_VARIANCE, ImuBoard, ImuReading, ImuSettings
 from terry.sensors.imu_calibration import ImuCalibration, load
 from terry.sensors.imu_filter import GyroCalibration, Madgwick
@@ -58,6 +61,7 @@ class ImuNode:
         self.data_pub = rospy.Publisher("imu/data", Imu, queue_size=20)
         self.uncalibrated_pub = rospy.Publisher("imu/uncalibrated", Imu, queue_size=50)
         self._last_time: float | None = None
+        self.clock = BoardClock()  # stamps: when the board took each sample
         self._restarts = 0
         self.report = BoardReport("IMU board", self._adjust_status)
         self.board = ImuBoard(
@@ -72,8 +76,9 @@ class ImuNode:
         self.board.start()
 
     def _on_reading(self, reading: ImuReading) -> None:
+        stamp = rospy.Time.from_sec(self.clock.host_time(reading.time, rospy.get_time()))
         if self.uncalibrated_pub.get_num_connections():
-            self.uncalibrated_pub.publish(self._message(reading.accel, reading.gyro))
+            self.uncalibrated_pub.publish(self._message(reading.accel, reading.gyro, stamp))
         rest = self.rest
         if rest is not None and not rest.add(reading.gyro):
             if rest.restarts != self._restarts:
@@ -88,17 +93,17 @@ class ImuNode:
         self._last_time = reading.time
         if not 0.0 <= dt < 0.5:  # a board reset or a long gap: restart the integration
             dt = 0.0
-        msg = self._message(accel, gyro)
+        msg = self._message(accel, gyro, stamp)
         self.raw_pub.publish(msg)
         w, x, y, z = self.filter.update(gyro, accel, dt)
         msg.orientation = Quaternion(x, y, z, w)
         msg.orientation_covariance = ORIENTATION_COVARIANCE
         self.data_pub.publish(msg)
 
-    def _message(self, accel: tuple[float, ...], gyro: tuple[float, ...]) -> Imu:
+    def _message(self, accel: tuple[float, ...], gyro: tuple[float, ...], stamp: rospy.Time) -> Imu:
         """An Imu message without orientation, as imu/data_raw carries it."""
         msg = Imu()
-        msg.header.stamp = rospy.Time.now()
+        msg.header.stamp = stamp
         msg.header.frame_id = self.frame_id
         msg.linear_acceleration = Vector3(*accel)
         msg.angular_velocity = Vector3(*gyro)
