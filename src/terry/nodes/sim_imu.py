@@ -7,7 +7,8 @@ calibration tools (firmware/host/imu_host.cpp): ~gyro_bias ([x, y, z] rad/s; def
 plant's own), ~accel_offset ([x, y, z] m/s^2, default 0), ~accel_scale ([x, y, z], default 1).
 Subscribes sim/imu/pose (geometry_msgs/Vector3: x roll, y pitch in rad; z unused): puts the
 resting IMU in that pose, as a user holding the robot on its side would; and sim/ground_truth
-(nav_msgs/Odometry, the simulated world's): its yaw rate turns the gyro, as the base turns it.
+(nav_msgs/Odometry, the simulated world's): its yaw rate and its turn turn the gyro, as the base
+turns it (the gyro's integral follows the true turn however late the world's messages come).
 """
 
 from __future__ import annotations
@@ -41,6 +42,26 @@ def vector_text(name: str, value: object) -> str:
     return ",".join(repr(v) for v in numbers)
 
 
+class TrueTurn:
+    """The world's yaw rate and its turn since the first message (rad, whole turns counted),
+    which the plant's gyro follows (firmware/host/imu_host.cpp)."""
+
+    def __init__(self) -> None:
+        self.rate, self.turned = 0.0, 0.0
+        self._yaw: float | None = None
+
+    def update(self, rate: float, yaw: float) -> bool:
+        """One ground-truth message; whether anything changed (False for non-finite values)."""
+        if not (math.isfinite(rate) and math.isfinite(yaw)):
+            return False
+        step = 0.0 if self._yaw is None else math.remainder(yaw - self._yaw, math.tau)
+        self._yaw = yaw
+        if step == 0.0 and rate == self.rate:
+            return False
+        self.rate, self.turned = rate, self.turned + step
+        return True
+
+
 def write_numbers(path: Path, *numbers: float) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(" ".join(repr(n) for n in numbers) + "\n")
@@ -66,7 +87,7 @@ def main() -> None:
         raise SystemExit(1) from error
     for path in (pose, motion):
         path.unlink(missing_ok=True)  # left by an earlier run, not this one's
-    yaw_rate = [0.0]
+    turn = TrueTurn()
 
     def on_pose(msg: Vector3) -> None:
         if not (math.isfinite(msg.x) and math.isfinite(msg.y)):
@@ -76,10 +97,10 @@ def main() -> None:
         rospy.loginfo(f"sim_imu: IMU now at roll {msg.x:.3f}, pitch {msg.y:.3f} rad")
 
     def on_truth(msg: Odometry) -> None:
-        rate = msg.twist.twist.angular.z
-        if math.isfinite(rate) and rate != yaw_rate[0]:
-            yaw_rate[0] = rate
-            write_numbers(motion, rate)
+        q = msg.pose.pose.orientation
+        rate, yaw = msg.twist.twist.angular.z, math.atan2(2 * q.w * q.z, 1 - 2 * q.z * q.z)
+        if turn.update(rate, yaw):
+            write_numbers(motion, turn.rate, turn.turned)
 
     rospy.Subscriber("sim/imu/pose", Vector3, on_pose, queue_size=10)
     rospy.Subscriber("sim/ground_truth", Odometry, on_truth, queue_size=10)
