@@ -26,14 +26,30 @@ def test_a_steady_rate_integrates_to_its_turn():
 
 
 def test_a_silent_gyro_says_none_and_a_gap_is_not_bridged():
-    gyro = GyroTurn(max_age=0.1)
+    gyro = GyroTurn(max_gap=0.1, max_silence=0.5)
     assert gyro.take(0.0) is None, "never heard"
     gyro.add(1.0, 0.0)
     gyro.add(1.0, 0.5)  # 0.5 s gap: the turn in it is unknown
     assert gyro.take(0.55) is None, "the update spanning the gap takes the wheels' turn"
     gyro.add(1.0, 0.6)
     assert gyro.take(0.6) == pytest.approx(0.1), "after it, the gyro again"
-    assert gyro.take(0.75) is None, "silent for 0.15 s"
+    assert gyro.take(0.9) == 0.0, "silent for 0.3 s: late, perhaps, not lost"
+    assert gyro.take(1.15) is None, "silent for 0.55 s"
+
+
+def test_late_samples_count_once_at_the_next_take():
+    """A busy host hands the samples over 0.15 s late: every take sees only older ones, and
+    the takes still add up to the whole turn."""
+    gyro, rate, taken, added = GyroTurn(), 0.8, 0.0, 0
+    for update in range(8, 59):  # odometry at 50 Hz from 0.16 s to 1.16 s
+        now = update / 50
+        while added <= 200 and added / 200 <= now - 0.15:  # 1 s of samples at 200 Hz
+            gyro.add(rate, added / 200)
+            added += 1
+        turn = gyro.take(now)
+        assert turn is not None, f"the late gyro was dropped at {now:.2f} s"
+        taken += turn
+    assert taken == pytest.approx(rate * 1.0, abs=1e-9)
 
 
 def test_out_of_order_samples_count_once_and_bad_ones_are_refused():

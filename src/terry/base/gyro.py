@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 @dataclass
 class GyroTurn:
     """Integrates yaw-rate samples (rad/s, about the base's z axis) into the turn since the last
-    `take`. A gap longer than `max_age` is not bridged: the turn during it is unknown, so the
-    take that spans it says None and the wheels' turn stands for that update (counting only
-    the samples around the gap lost 4-12 degrees of a turn in place when the IMU's samples came
-    late under load)."""
+    `take`. Samples that arrive late count at the next take: the heading lags for a moment but
+    loses nothing (dropping the turn of a take that found the newest sample over 0.1 s old, and
+    taking the wheels' instead, cost a degree or two each time under load). Samples further
+    apart than `max_gap` are not bridged: the turn in between is unknown, so the take that spans
+    the gap says None and the wheels' turn stands for that update (counting only the samples
+    around the gap lost 4-12 degrees of a turn in place when the IMU's samples came late). So
+    does a take when the gyro has been silent for over `max_silence`."""
 
-    max_age: float = 0.1  # s
+    max_gap: float = 0.1  # s
+    max_silence: float = 0.5  # s
     _last: tuple[float, float] | None = None  # (stamp, rate) of the newest sample
     _turn: float = 0.0
     _gap: bool = False  # a gap since the last take
@@ -34,17 +38,18 @@ class GyroTurn:
                 then, before = self._last
                 if stamp <= then:
                     return  # out of order or repeated: the newer sample already counted
-                if stamp - then <= self.max_age:
+                if stamp - then <= self.max_gap:
                     self._turn += (rate + before) / 2 * (stamp - then)
                 else:
                     self._gap = True
             self._last = (stamp, rate)
 
     def take(self, now: float) -> float | None:
-        """The turn (rad) since the last take; None when the gyro has been silent for longer
-        than `max_age`, now or in a gap since the last take (the caller then uses the wheels)."""
+        """The turn (rad) of the samples since the last take; None when the gyro has been silent
+        for longer than `max_silence` or left a gap since the last take (the caller then uses
+        the wheels)."""
         with self._lock:
             turn, self._turn = self._turn, 0.0
             gap, self._gap = self._gap, False
-            fresh = self._last is not None and now - self._last[0] <= self.max_age
-        return turn if fresh and not gap else None
+            alive = self._last is not None and now - self._last[0] <= self.max_silence
+        return turn if alive and not gap else None

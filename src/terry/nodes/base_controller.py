@@ -144,7 +144,9 @@ class BaseController:
         self._gyro_axis: tuple[float, float, float] | None = None  # imu axes -> base z
         self._gyro_used = False
         if rospy.get_param("~gyro", True):
-            self.gyro = GyroTurn(rospy.get_param("~gyro_max_age", 0.1))
+            self.gyro = GyroTurn(
+                rospy.get_param("~gyro_max_gap", 0.1), rospy.get_param("~gyro_max_silence", 0.5)
+            )
             rospy.Subscriber(imu, Imu, guarded(self._on_imu), queue_size=50)
         rospy.Subscriber(cmd_vel, Twist, guarded(self._on_cmd_vel), queue_size=1)
         rospy.Subscriber(estop, Bool, guarded(self._on_estop_state), queue_size=1)
