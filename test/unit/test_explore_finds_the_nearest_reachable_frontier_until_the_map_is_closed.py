@@ -69,6 +69,25 @@ def test_specks_of_unknown_smaller_than_a_frontier_are_ignored():
     assert find_frontiers(grid(cells), (1.0, 1.0), RADIUS, min_size=15) == []
 
 
+def test_the_inside_of_a_table_whose_outline_has_a_hole_is_no_frontier():
+    """The map has the table's outline but for a hole the base fits through, and the rays that
+    passed the hole made free cells inside: the unknown rest of the table's inside is a pocket of
+    0.36 m^2, while a door opens onto unknown space beyond the room."""
+    cells = room()
+    cells[30:46, 50:70] = WALL  # a 0.8 x 1.0 m table
+    cells[31:45, 51:69] = UNKNOWN
+    cells[30, 55:65] = FREE  # the hole in its south side
+    cells[31:35, 55:65] = FREE  # what the rays through the hole saw
+    cells[50:62, 109] = FREE  # a 0.6 m door in the east wall
+    robot = (3.0, 1.0)  # south of the table
+    near = find_frontiers(grid(cells), robot, RADIUS)
+    assert any(f.y > 1.5 and 2.5 < f.x < 3.5 for f in near), "without the pocket rule, the table"
+    found = find_frontiers(grid(cells), robot, RADIUS, min_pocket=1.0)
+    assert [(round(f.x), round(f.y)) for f in found] == [(5, 3)], "only the door"
+    with pytest.raises(ValueError, match="sane"):
+        find_frontiers(grid(cells), robot, RADIUS, min_pocket=-1.0)
+
+
 def test_a_goal_that_was_tried_is_not_chosen_again():
     cells = room()
     cells[30:42, 109] = FREE

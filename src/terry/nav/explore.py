@@ -24,6 +24,7 @@ class Explorer:
     robot_radius: float
     time_limit: float = 900.0  # s
     min_size: int = 5  # cells along a frontier
+    min_pocket: float = 1.0  # m^2: enclosed unknown space smaller than this is not explored
     avoid_radius: float = 0.5  # m around goals already reached or failed
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
@@ -46,6 +47,7 @@ class Explorer:
             self.min_distance,
             self.open_radius,
             self.settle,
+            self.min_pocket,
         )
         if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
             raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
@@ -91,6 +93,7 @@ class Explorer:
             self.tried,
             self.avoid_radius,
             self.min_distance,
+            self.min_pocket,
         )
         self.frontiers_left = len(found)
         if not found:

@@ -6,7 +6,10 @@ occupied percent). A cell is free below `FREE_BELOW`, occupied from `OCCUPIED_FR
 a disc, may stand on free cells no closer than its radius to an occupied one; it reaches what a
 breadth-first search over such cells (8-connected) finds from its own cell. A frontier is a
 connected group of reachable cells beside unknown ones, at least `min_size` cells long; its goal
-is its member nearest to the robot along the search.
+is its member nearest to the robot along the search. Unknown space in an enclosed pocket smaller
+than `min_pocket` (an 8-connected group of unknown cells off the grid's border) is the inside of
+furniture whose outline the map has not closed, not a place to explore: the mapping runs sent the
+base into the kitchen table that way.
 """
 
 from __future__ import annotations
@@ -154,6 +157,25 @@ def groups(cells: np.ndarray) -> list[list[tuple[int, int]]]:
     return found
 
 
+def open_unknown(grid: Grid, min_pocket: float) -> np.ndarray:
+    """The unknown cells, less those in enclosed pockets under `min_pocket` m^2. Only the known
+    cells' bounding box and a ring around it are searched: unknown space outside it is open."""
+    unknown = grid.unknown.copy()
+    rows, cols = np.nonzero(~unknown)
+    if rows.size == 0:
+        return unknown
+    r0, c0 = max(0, rows.min() - 1), max(0, cols.min() - 1)
+    r1, c1 = min(unknown.shape[0], rows.max() + 2), min(unknown.shape[1], cols.max() + 2)
+    box = unknown[r0:r1, c0:c1]  # a view: clearing a pocket in it clears it in `unknown`
+    limit = min_pocket / grid.resolution**2
+    last_row, last_col = box.shape[0] - 1, box.shape[1] - 1
+    for group in groups(box):
+        if len(group) < limit and all(0 < r < last_row and 0 < c < last_col for r, c in group):
+            for cell in group:
+                box[cell] = False
+    return unknown
+
+
 def find_frontiers(
     grid: Grid,
     robot: tuple[float, float],
@@ -162,11 +184,13 @@ def find_frontiers(
     avoid: Iterable[tuple[float, float]] = (),
     avoid_radius: float = 0.5,
     min_distance: float = 0.0,
+    min_pocket: float = 0.0,
 ) -> list[Frontier]:
     """The frontiers the robot at `robot` can reach, nearest first. A frontier's goal is never
     within `avoid_radius` of a point in `avoid` (goals that failed) nor nearer than
-    `min_distance` to the robot; a frontier with no such cell is left out."""
-    values = (*robot, robot_radius, avoid_radius, min_distance)
+    `min_distance` to the robot; a frontier with no such cell is left out, and so is one beside
+    enclosed unknown pockets under `min_pocket` m^2 alone."""
+    values = (*robot, robot_radius, avoid_radius, min_distance, min_pocket)
     if not all(math.isfinite(v) for v in values) or min(values[2:]) < 0 or min_size < 1:
         raise ValueError(f"robot pose, radii, distances and min_size must be sane, got {values}")
     start = grid.cell_of(*robot)
@@ -185,7 +209,8 @@ def find_frontiers(
         cx, cy = grid.centre(*np.indices(grid.cells.shape))
         for x, y in avoid:
             allowed &= (cx - x) ** 2 + (cy - y) ** 2 > avoid_radius**2
-    edge = (steps >= 0) & _beside(grid.unknown)
+    unknown = open_unknown(grid, min_pocket) if min_pocket > 0 else grid.unknown
+    edge = (steps >= 0) & _beside(unknown)
     found = []
     for group in groups(edge):
         if len(group) < min_size:

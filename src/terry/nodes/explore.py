@@ -8,9 +8,10 @@ exploring; it does not resume by itself). Uses: the move_base action (move_base_
 reason, goals reached and failed, frontiers left, the saved map). Services: explore/start,
 explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s per goal, 120),
 ~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
-URDF's footprint), ~min_frontier (cells, 5), ~stuck_after (goals, 5), ~clearance (m, default
-move_base's global costmap robot_radius + footprint_padding), ~escape_step (m, 0.15). Decisions:
-terry.nav.explore.
+URDF's footprint), ~min_frontier (cells, 5), ~min_pocket (m^2, 1.0: enclosed unknown space
+smaller than this is the inside of furniture, not explored), ~stuck_after (goals, 5),
+~clearance (m, default move_base's global costmap robot_radius + footprint_padding),
+~escape_step (m, 0.15). Decisions: terry.nav.explore.
 
 Before each goal, explore asks move_base's planner for a plan (the move_base/make_plan service,
 nav_msgs/GetPlan) and gives a frontier it has no plan to up at once: sent as a goal, it cost
@@ -72,6 +73,7 @@ class ExploreNode:
             robot_radius=float(rospy.get_param("~robot_radius", footprint_radius(load_robot()))),
             time_limit=float(rospy.get_param("~time_limit", 900.0)),
             min_size=int(rospy.get_param("~min_frontier", 5)),
+            min_pocket=float(rospy.get_param("~min_pocket", 1.0)),
             stuck_after=int(rospy.get_param("~stuck_after", 5)),
         )
         self._lock = threading.Lock()
