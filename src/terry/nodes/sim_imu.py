@@ -21,6 +21,7 @@ import rospy
 from geometry_msgs.msg import Vector3
 from nav_msgs.msg import Odometry
 
+from terry.base.drive import Pose2D
 from terry.nodes.startup import run_firmware_board
 from terry.sim.pty import default_link
 
@@ -98,8 +99,8 @@ def main() -> None:
 
     def on_truth(msg: Odometry) -> None:
         q = msg.pose.pose.orientation
-        rate, yaw = msg.twist.twist.angular.z, math.atan2(2 * q.w * q.z, 1 - 2 * q.z * q.z)
-        if turn.update(rate, yaw):
+        yaw = Pose2D.projected(0.0, 0.0, (q.x, q.y, q.z, q.w)).yaw
+        if turn.update(msg.twist.twist.angular.z, yaw):
             write_numbers(motion, turn.rate, turn.turned)
 
     rospy.Subscriber("sim/imu/pose", Vector3, on_pose, queue_size=10)
