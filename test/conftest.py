@@ -18,8 +18,10 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 KINDS = ("unit", "firmware", "ros", "browser", "nav")
 
+# a plugin that another imports comes first, so that pytest rewrites its asserts
 pytest_plugins = [
     "fixtures.ros",
+    "fixtures.servo",
     "fixtures.actuators",
     "fixtures.arm",
     "fixtures.bridge",
@@ -28,7 +30,6 @@ pytest_plugins = [
     "fixtures.link",
     "fixtures.pan_tilt",
     "fixtures.publishers",
-    "fixtures.servo",
     "fixtures.shim",
 ]
 
