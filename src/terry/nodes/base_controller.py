@@ -13,11 +13,11 @@ and park the Kinect (pan/velocity 0, tilt/command 0) once.
 Speeds and accelerations are limited, a command older than ~timeout stops the base (deadman),
 forward speed is capped so the base stops before an obstacle ahead enters the Kinect's blind
 spot (~obstacle_guard; terry.base.guard), judged on what the Kinect saw over the last
-~guard_memory s (a terry.sensors.radar.Radar of the scans, placed with tf: a sweeping Kinect
-keeps the way ahead known between its passes, and an obstacle seen on the way in stays known
-inside the blind spot; 0: the newest scan alone); where nothing was seen ahead, forward speed is
-~blind_speed (0.1 m/s; 0: the base waits until the Kinect has looked), and the firmware stops
-its motors by itself when the host falls silent.
+~guard_memory s and ~guard_travel m of driving (a terry.sensors.radar.Radar of the scans, placed
+with tf: a sweeping Kinect keeps the way ahead known between its passes, and an obstacle seen on
+the way in stays known inside the blind spot; 0: the newest scan alone); where nothing was seen
+ahead, forward speed is ~blind_speed (0.1 m/s; 0: the base waits until the Kinect has looked),
+and the firmware stops its motors by itself when the host falls silent.
 The base starts stopped: /cmd_vel is refused until the e-stop state has been heard, and the base
 stops when it says engaged or falls silent (terry.safety.estop.EstopWatch). ~port is required
 (launch/base.launch passes it); the node waits for the board without blocking, and reconnects.
@@ -63,7 +63,6 @@ PARKING = ("pan/velocity", "tilt/command")  # the Kinect's pan stops, its tilt l
 RELAX = "arm/relax"
 SUBSCRIBES = ("cmd_vel", STATE_TOPIC, "scan", "imu/data")
 SCAN_MAX_AGE = 1.0  # s; an older scan says nothing about the way ahead
-GUARD_TRAVEL = 2.0  # m the base may move before the guard forgets what it saw (odometry errs)
 TF_WAIT = rospy.Duration(0.1)  # s a scan waits for tf to catch up with its stamp
 POSE_COVARIANCE = (0.01, 0.01, 1e6, 1e6, 1e6, 0.03)  # x, y well known; z, roll, pitch unused
 
@@ -97,8 +96,14 @@ class BaseController:
             else None
         )
         memory = self._non_negative("guard_memory", 45.0)
+        # odometry errs about 1 % of the distance (docs/base.md), so a return seen 4 m back is
+        # placed within a few cm; forgetting sooner left the base waiting for the sweep's next
+        # pass over the way ahead (up to 42 s) several times a tour
+        travel = self._non_negative("guard_travel", 4.0)
+        if not travel > 0:
+            raise ValueError("~guard_travel must be > 0 m")
         self._seen = (
-            Radar(max_age=memory, max_travel=GUARD_TRAVEL, max_turn=math.pi)  # any turn
+            Radar(max_age=memory, max_travel=travel, max_turn=math.pi)  # any turn
             if self.guard is not None and memory > 0
             else None
         )
