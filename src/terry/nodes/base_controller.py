@@ -96,10 +96,8 @@ class BaseController:
             else None
         )
         memory = self._non_negative("guard_memory", 45.0)
-        # odometry errs about 1 % of the distance (docs/base.md), so a return seen 4 m back is
-        # placed within a few cm; forgetting sooner left the base waiting for the sweep's next
-        # pass over the way ahead (up to 42 s) several times a tour
-        travel = self._non_negative("guard_travel", 4.0)
+        # odometry errs about 1 % of the distance (docs/base.md): a few cm over 2 m
+        travel = self._non_negative("guard_travel", 2.0)
         if not travel > 0:
             raise ValueError("~guard_travel must be > 0 m")
         self._seen = (
