@@ -144,10 +144,13 @@ def test_explore_buttons_start_and_stop_the_explore_node(rospy_node, page, ros_p
             return ""
         return json.loads(msg.data)["state"]
 
-    wait_for(lambda: state() == "idle", 60, "the explore node, idle")
-    page.wait_for_selector("#explore-row:not([hidden])", timeout=60_000)
-    page.click("#explore-start")
-    wait_for(lambda: state() == "exploring", 20, "the explore node exploring")
-    page.wait_for_selector("#explore-state[data-state=exploring]", timeout=30_000)
-    page.click("#explore-stop")
-    wait_for(lambda: state() != "exploring", 20, "the explore node stopped")
+    try:
+        wait_for(lambda: state() == "idle", 60, "the explore node, idle")
+        page.wait_for_selector("#explore-row:not([hidden])", timeout=60_000)
+        page.click("#explore-start")
+        wait_for(lambda: state() == "exploring", 20, "the explore node exploring")
+        page.wait_for_selector("#explore-state[data-state=exploring]", timeout=30_000)
+        page.click("#explore-stop")
+        wait_for(lambda: state() != "exploring", 20, "the explore node stopped")
+    finally:  # private parameters outlive the node on this shared master, and a later
+        rospy_node.delete_param("/explore")  # explore would wait for a start as this one does
