@@ -15,7 +15,7 @@ from fixtures.harness import Recorder, wait_for
 from fixtures.overlay import needs_overlay
 from navsim import FOOTPRINT, ROOMS, angle_diff, bring_up, clearance, drive, pose_of
 
-pytestmark = [needs_overlay, pytest.mark.nav_scenario, pytest.mark.timeout(1200)]
+pytestmark = [needs_overlay, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture(scope="module")
