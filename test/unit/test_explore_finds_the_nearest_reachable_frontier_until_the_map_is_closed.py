@@ -235,3 +235,19 @@ def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor():
     assert explorer.finished and "closed" in explorer.finished
     floor = ~world.solid
     assert (known[floor] == FREE).mean() > 0.97, "the apartment's whole floor is known"
+
+
+def test_frontiers_the_planner_refused_are_given_up_without_calling_the_base_stuck():
+    explorer = Explorer(RADIUS, stuck_after=2, settle=5.0)
+    cells = room()
+    for start in (12, 30, 50):  # six doors, unknown beyond each
+        cells[start : start + 12, 109] = FREE
+        cells[69, start + 10 : start + 22] = FREE
+    explorer.start(0.0)
+    refused = []
+    while (goal := explorer.next_goal(grid(cells), (1.0, 1.0), 1.0)) is not None:
+        explorer.done_with(goal, reached=False, refused=True)
+        refused.append(goal)
+    assert len(refused) == 6 and explorer.finished is None and explorer.failed == 6
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 7.0) is None
+    assert explorer.finished.startswith("no frontier left that move_base could reach: 6 it gave")

@@ -1,7 +1,9 @@
 """Frontier exploration's decisions (ROS-free): which frontier to drive to next, when a goal is
 done with, and when exploring ends (no reachable frontier left, the time limit, or move_base
 failing `stuck_after` goals in a row: the base is stuck, and the frontiers it would try next
-would be given up on one after the other, leaving the map open but saying it is closed).
+would be given up on one after the other, leaving the map open but saying it is closed). A
+frontier the planner has no plan to, asked from a base standing clear, is out of reach and
+given up on, but says nothing about the base being stuck.
 
 Goals that were reached or failed are remembered and no goal is chosen within `avoid_radius` of
 them again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
@@ -126,15 +128,20 @@ class Explorer:
             f"still open, at {where}{' ...' if len(still_open) > 3 else ''}"
         )
 
-    def done_with(self, goal: Frontier, reached: bool) -> None:
-        """The goal was reached (or seen before getting there), or move_base failed to get there."""
+    def done_with(self, goal: Frontier, reached: bool, refused: bool = False) -> None:
+        """The goal was reached (or seen before getting there), or move_base failed to get there.
+        `refused`: move_base's planner had no plan to it from a base that stands clear, so the
+        frontier is out of reach, and the base is not stuck: it is given up on without counting
+        towards `stuck_after` (a mapping run ended "stuck" after five far frontiers in a row had
+        no plan, the base in the open)."""
         self.tried.append((goal.x, goal.y))
         if reached:
             self.reached += 1
             self.failed_in_row = 0
-        else:
+            return
+        if not refused:
             self.failed_in_row += 1
-            self.given_up.append(goal)
+        self.given_up.append(goal)
 
     @property
     def failed(self) -> int:

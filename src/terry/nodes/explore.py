@@ -15,8 +15,10 @@ smaller than this is the inside of furniture, not explored), ~stuck_after (goals
 
 Before each goal, explore asks move_base's planner for a plan (the move_base/make_plan service,
 nav_msgs/GetPlan) and gives a frontier it has no plan to up at once: sent as a goal, it cost
-move_base's recoveries, turning in place, about 40 s. Without the service (another planner
-server) every goal is sent.
+move_base's recoveries, turning in place, about 40 s. Such a refusal counts towards
+~stuck_after only when the base stands nearer than ~clearance to a wall: from the open, it
+means the frontier is out of reach, not that the base is stuck. Without the service (another
+planner server) every goal is sent.
 
 When move_base gives up (or has no plan) with the base nearer than ~clearance to the map's walls
 (where its planner finds no plan out), explore turns the base in place and drives it up to
@@ -44,7 +46,7 @@ from std_srvs.srv import Trigger, TriggerResponse
 
 from terry.base.drive import Pose2D
 from terry.model import footprint_radius, load_robot
-from terry.nav.escape import check, escape_heading
+from terry.nav.escape import check, escape_heading, wall_distance
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Frontier, Grid
 from terry.nav.map_saver import MapSaveError, save_map
@@ -210,8 +212,8 @@ class ExploreNode:
         target.target_pose.pose.orientation = Quaternion(*Pose2D(0, 0, heading).quaternion())
         if not self._plannable(target.target_pose):
             rospy.logwarn(f"explore: move_base has no plan to ({goal.x:.2f}, {goal.y:.2f})")
-            self.explorer.done_with(goal, reached=False)
-            self._escape_if_trapped()
+            trapped = self._escape_if_trapped()
+            self.explorer.done_with(goal, reached=False, refused=not trapped)
             return
         self.move_base.send_goal(target)
         deadline = rospy.get_time() + self.goal_timeout
@@ -249,17 +251,20 @@ class ExploreNode:
             return True
         return len(plan.poses) > 0
 
-    def _escape_if_trapped(self) -> None:
+    def _escape_if_trapped(self) -> bool:
         """Turn the base to the way out of the walls' padding and drive it out a little, when
-        it stands inside it (move_base plans nothing from there); stopped on an e-stop or stop."""
+        it stands inside it (move_base plans nothing from there); stopped on an e-stop or stop.
+        Whether the base stood trapped (or where it stands is not known)."""
         with self._lock:
             grid = self._grid
         start = self._pose()
         if grid is None or start is None:
-            return
+            return True
+        if wall_distance(grid, start.x, start.y, self.clearance) >= self.clearance:
+            return False
         heading = escape_heading(grid, (start.x, start.y), self.clearance, self.escape_step)
         if heading is None:
-            return
+            return True
         rospy.logwarn(
             f"explore: the base is within {self.clearance:.2f} m of a wall, where move_base "
             f"finds no plan: backing out {self.escape_step:.2f} m towards {heading:.2f} rad"
@@ -283,6 +288,7 @@ class ExploreNode:
             except rospy.ROSInterruptException:  # shutting down
                 break
         self.cmd_vel.publish(Twist())
+        return True
 
     def _save(self) -> str:
         if not self.map_file:
