@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,13 @@ from terry.paths import package_file
 from terry.sim.world import OccupancyMap, cast
 
 RADIUS = footprint_radius(load_robot())
+# how clear of walls move_base's planner keeps the base's centre (config/nav)
+PLANNER_CLEARANCE = (
+    yaml.safe_load(package_file("config", "nav", "costmap_common.yaml").read_text())["robot_radius"]
+    + yaml.safe_load(package_file("config", "nav", "global_costmap.yaml").read_text())[
+        "global_costmap"
+    ]["footprint_padding"]
+)
 UNKNOWN, FREE, WALL = -1, 0, 100
 
 
@@ -199,12 +207,14 @@ def test_stuck_after_must_be_at_least_one_goal():
         Explorer(RADIUS, stuck_after=0)
 
 
-def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor():
+@pytest.mark.parametrize("clearance", [RADIUS, PLANNER_CLEARANCE])
+def test_exploring_the_apartment_closes_the_map_and_knows_the_whole_floor(clearance):
     """The robot drives to each goal (taking the goal it is given) and looks all around from
-    there, 8 m far, as the radar does; unknown space ends where walls close it."""
+    there, 8 m far, as the radar does; unknown space ends where walls close it. Also with the
+    frontiers reached only where move_base's planner goes."""
     world = OccupancyMap.load(package_file("maps", "apartment.yaml"))
     known = np.full(world.solid.shape, UNKNOWN)
-    explorer = Explorer(RADIUS, time_limit=1e9, settle=0.0)
+    explorer = Explorer(RADIUS, clearance, time_limit=1e9, settle=0.0)
     robot = (0.0, 0.0)
     explorer.start(0.0)
 
@@ -251,3 +261,19 @@ def test_frontiers_the_planner_refused_are_given_up_without_calling_the_base_stu
     assert len(refused) == 6 and explorer.finished is None and explorer.failed == 6
     assert explorer.next_goal(grid(cells), (1.0, 1.0), 7.0) is None
     assert explorer.finished.startswith("no frontier left that move_base could reach: 6 it gave")
+
+
+def test_a_frontier_behind_a_gap_the_planner_keeps_clear_of_is_not_chosen():
+    cells = room()
+    cells[11:69, 60] = WALL  # a wall across the room, with a 0.5 m gap: the robot fits through
+    cells[40:50, 60] = FREE
+    cells[25:47, 109] = FREE  # a 1.1 m door beyond the gap, unknown beyond it
+    assert find_frontiers(grid(cells), (1.0, 1.0), RADIUS), "the disc passes the gap"
+    explorer = Explorer(RADIUS, clearance=PLANNER_CLEARANCE)
+    explorer.start(0.0)
+    assert explorer.next_goal(grid(cells), (1.0, 1.0), 1.0) is None
+    cells[36:54, 60] = FREE  # widened to 0.9 m
+    goal = explorer.next_goal(grid(cells), (1.0, 1.0), 2.0)
+    assert goal is not None and goal.x > 5.0
+    with pytest.raises(ValueError, match="radii"):
+        Explorer(RADIUS, clearance=math.nan)

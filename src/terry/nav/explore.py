@@ -5,6 +5,11 @@ would be given up on one after the other, leaving the map open but saying it is 
 frontier the planner has no plan to, asked from a base standing clear, is out of reach and
 given up on, but says nothing about the base being stuck.
 
+A frontier counts as reachable only through cells as clear of walls as move_base's planner
+keeps the base (`clearance`): through a narrower gap, which the robot's disc would pass, the
+planner has no plan, and the mapping runs spent minutes on frontiers behind the bathroom's
+0.5 m gap by its cabinet.
+
 Goals that were reached or failed are remembered and no goal is chosen within `avoid_radius` of
 them again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
 see through) would otherwise be chosen for ever. The node (terry.nodes.explore) sends the goals
@@ -24,6 +29,9 @@ from terry.nav.frontier import Frontier, Grid, find_frontiers
 @dataclass
 class Explorer:
     robot_radius: float
+    # m from walls the planner keeps the base's centre (move_base's global costmap robot_radius
+    # + footprint_padding); frontiers are reached through cells this clear. None: robot_radius
+    clearance: float | None = None
     time_limit: float = 900.0  # s
     min_size: int = 5  # cells along a frontier
     min_pocket: float = 1.0  # m^2: enclosed unknown space smaller than this is not explored
@@ -42,8 +50,11 @@ class Explorer:
     _none_since: float | None = None
 
     def __post_init__(self) -> None:
+        if self.clearance is None:
+            self.clearance = self.robot_radius
         numbers = (
             self.robot_radius,
+            self.clearance,
             self.time_limit,
             self.avoid_radius,
             self.min_distance,
@@ -90,7 +101,7 @@ class Explorer:
         found = find_frontiers(
             grid,
             robot,
-            self.robot_radius,
+            self.clearance,
             self.min_size,
             self.tried,
             self.avoid_radius,

@@ -10,7 +10,8 @@ explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s 
 ~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
 URDF's footprint), ~min_frontier (cells, 5), ~min_pocket (m^2, 1.0: enclosed unknown space
 smaller than this is the inside of furniture, not explored), ~stuck_after (goals, 5),
-~clearance (m, default move_base's global costmap robot_radius + footprint_padding),
+~clearance (m, default move_base's global costmap robot_radius + footprint_padding: how
+clear of walls the planner keeps the base, so frontiers are reached through cells this clear),
 ~escape_step (m, 0.15). Decisions: terry.nav.explore.
 
 Before each goal, explore asks move_base's planner for a plan (the move_base/make_plan service,
@@ -71,8 +72,20 @@ class ExploreNode:
         self.map_file = str(rospy.get_param("~map_file", str(Path.home() / "maps" / "explored")))
         if not (math.isfinite(self.goal_timeout) and self.goal_timeout > 0):
             raise ValueError(f"~goal_timeout must be > 0 s, got {self.goal_timeout}")
+        robot_radius = float(rospy.get_param("~robot_radius", footprint_radius(load_robot())))
+        costmap = "/move_base/global_costmap/"
+        self.clearance = float(
+            rospy.get_param(
+                "~clearance",
+                rospy.get_param(costmap + "robot_radius", robot_radius)
+                + rospy.get_param(costmap + "footprint_padding", 0.0),
+            )
+        )
+        self.escape_step = float(rospy.get_param("~escape_step", 0.15))
+        check(self.clearance, self.escape_step)
         self.explorer = Explorer(
-            robot_radius=float(rospy.get_param("~robot_radius", footprint_radius(load_robot()))),
+            robot_radius=robot_radius,
+            clearance=self.clearance,
             time_limit=float(rospy.get_param("~time_limit", 900.0)),
             min_size=int(rospy.get_param("~min_frontier", 5)),
             min_pocket=float(rospy.get_param("~min_pocket", 1.0)),
@@ -87,16 +100,6 @@ class ExploreNode:
         self._listener = tf2_ros.TransformListener(self.tf_buffer)
         self.move_base = actionlib.SimpleActionClient("move_base", MoveBaseAction)
         self.make_plan = rospy.ServiceProxy("move_base/make_plan", GetPlan)
-        costmap = "/move_base/global_costmap/"
-        self.clearance = float(
-            rospy.get_param(
-                "~clearance",
-                rospy.get_param(costmap + "robot_radius", self.explorer.robot_radius)
-                + rospy.get_param(costmap + "footprint_padding", 0.0),
-            )
-        )
-        self.escape_step = float(rospy.get_param("~escape_step", 0.15))
-        check(self.clearance, self.escape_step)
         self.status_pub = rospy.Publisher(PUBLISHES[0], String, queue_size=1, latch=True)
         self.cmd_vel = rospy.Publisher(PUBLISHES[1], Twist, queue_size=1)
         rospy.Subscriber(SUBSCRIBES[0], OccupancyGrid, self._on_map, queue_size=1)
