@@ -192,7 +192,7 @@ def test_a_frontier_move_base_gave_up_on_is_not_called_closed():
     assert explorer.next_goal(grid(cells), (1.0, 1.0), 2.0) is None
     assert explorer.next_goal(grid(cells), (1.0, 1.0), 8.0) is None
     assert explorer.finished.startswith("no frontier left that move_base could reach: 1 it gave")
-    assert f"({door.x:.2f}, {door.y:.2f})" in explorer.finished
+    assert f"({door.fx:.2f}, {door.fy:.2f})" in explorer.finished
     cells[25:47, 109:120] = WALL  # seen later from elsewhere: the door opens on an alcove
     cells[30:42, 109:112] = FREE
     explorer.start(0.0)
@@ -274,6 +274,33 @@ def test_a_frontier_behind_a_gap_the_planner_keeps_clear_of_is_not_chosen():
     assert explorer.next_goal(grid(cells), (1.0, 1.0), 1.0) is None
     cells[36:54, 60] = FREE  # widened to 0.9 m
     goal = explorer.next_goal(grid(cells), (1.0, 1.0), 2.0)
-    assert goal is not None and goal.x > 5.0
+    assert goal is not None and goal.fx > 5.0
     with pytest.raises(ValueError, match="radii"):
         Explorer(RADIUS, clearance=math.nan)
+
+
+def test_a_goal_stands_back_from_its_frontier_where_the_kinect_sees_it():
+    cells = room()
+    cells[25:47, 109] = FREE  # a 1.1 m door in the east wall, unknown beyond
+    (door,) = find_frontiers(grid(cells), (1.0, 1.0), RADIUS)
+    (view,) = find_frontiers(grid(cells), (1.0, 1.0), RADIUS, standoff=0.7)
+    assert (view.fx, view.fy) == (door.x, door.y), "the same frontier"
+    assert 0.7 <= math.hypot(view.x - view.fx, view.y - view.fy) <= 0.8
+    assert view.x < view.fx and view.distance < door.distance
+
+
+def test_a_goal_does_not_stand_behind_a_wall_from_its_frontier():
+    cells = room()
+    cells[25:47, 109] = FREE  # the door, unknown beyond
+    cells[18:54, 100] = WALL  # a wall 0.45 m in front of the door, open at both ends
+    (view,) = find_frontiers(grid(cells), (1.0, 1.0), RADIUS, standoff=0.7)
+    assert 5.0 < view.x < view.fx, "between the wall and the door, where it sees the door"
+
+
+def test_a_frontier_at_the_end_of_a_passage_too_short_to_stand_back_in_is_its_own_goal():
+    cells = room(20, 20)
+    cells[29, 15:25] = FREE  # a 0.5 m door in the north wall of a 0.9 m room, unknown beyond
+    found = find_frontiers(grid(cells), (1.0, 0.8), 0.05, standoff=2.0)
+    assert found and all((f.x, f.y) == (f.fx, f.fy) for f in found)
+    with pytest.raises(ValueError, match="sane"):
+        find_frontiers(grid(cells), (1.0, 0.8), 0.05, standoff=-0.1)

@@ -10,10 +10,11 @@ keeps the base (`clearance`): through a narrower gap, which the robot's disc wou
 planner has no plan, and the mapping runs spent minutes on frontiers behind the bathroom's
 0.5 m gap by its cabinet.
 
-Goals that were reached or failed are remembered and no goal is chosen within `avoid_radius` of
-them again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
-see through) would otherwise be chosen for ever. The node (terry.nodes.explore) sends the goals
-to move_base and saves the map at the end.
+A goal stands `standoff` m back from its frontier, where the Kinect sees it (terry.nav.frontier).
+Frontiers whose goals were reached or failed are remembered and none within `avoid_radius` of them
+is chosen again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
+see through) would otherwise be chosen for ever. The node (terry.nodes.explore) sends the goals to
+move_base and saves the map at the end.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ class Explorer:
     time_limit: float = 900.0  # s
     min_size: int = 5  # cells along a frontier
     min_pocket: float = 1.0  # m^2: enclosed unknown space smaller than this is not explored
-    avoid_radius: float = 0.5  # m around goals already reached or failed
+    avoid_radius: float = 0.5  # m around frontiers already reached or failed
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
+    standoff: float = (
+        0.7  # m from the frontier to its goal: the Kinect's 0.45 m blind spot, and some
+    )
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
     settle: float = 15.0  # s with no frontier before the map counts as closed (the radar sweeps)
     stuck_after: int = 5  # goals failed in a row that end exploring
@@ -61,6 +65,7 @@ class Explorer:
             self.open_radius,
             self.settle,
             self.min_pocket,
+            self.standoff,
         )
         if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
             raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
@@ -107,6 +112,7 @@ class Explorer:
             self.avoid_radius,
             self.min_distance,
             self.min_pocket,
+            self.standoff,
         )
         self.frontiers_left = len(found)
         if not found:
@@ -119,9 +125,9 @@ class Explorer:
         return found[0]
 
     def still_open(self, grid: Grid, goal: Frontier) -> bool:
-        """Whether unknown cells remain near the goal (False: seen already, drive elsewhere)."""
+        """Whether unknown cells remain near the frontier (False: seen already, go elsewhere)."""
         reach = math.ceil(self.open_radius / grid.resolution)
-        cell = grid.cell_of(goal.x, goal.y)
+        cell = grid.cell_of(goal.fx, goal.fy)
         if cell is None:
             return True
         r, c = cell
@@ -133,7 +139,7 @@ class Explorer:
         still_open = [g for g in self.given_up if self.still_open(grid, g)]
         if not still_open:
             return "no reachable frontier left: the map is closed"
-        where = ", ".join(f"({g.x:.2f}, {g.y:.2f})" for g in still_open[:3])
+        where = ", ".join(f"({g.fx:.2f}, {g.fy:.2f})" for g in still_open[:3])
         return (
             f"no frontier left that move_base could reach: {len(still_open)} it gave up on are "
             f"still open, at {where}{' ...' if len(still_open) > 3 else ''}"
@@ -145,7 +151,7 @@ class Explorer:
         frontier is out of reach, and the base is not stuck: it is given up on without counting
         towards `stuck_after` (a mapping run ended "stuck" after five far frontiers in a row had
         no plan, the base in the open)."""
-        self.tried.append((goal.x, goal.y))
+        self.tried.append((goal.fx, goal.fy))
         if reached:
             self.reached += 1
             self.failed_in_row = 0

@@ -2,14 +2,18 @@
 which of them the robot can reach, nearest first along free space.
 
 The grid is nav_msgs/OccupancyGrid's data as numpy (row 0 at the origin's y; -1 unknown, 0..100
-occupied percent). A cell is free below `FREE_BELOW`, occupied from `OCCUPIED_FROM`. The robot,
-a disc, may stand on free cells no closer than its radius to an occupied one; it reaches what a
+occupied percent). A cell is free below `FREE_BELOW`, occupied from `OCCUPIED_FROM`. The robot, a
+disc, may stand on free cells no closer than its radius to an occupied one; it reaches what a
 breadth-first search over such cells (8-connected) finds from its own cell. A frontier is a
-connected group of reachable cells beside unknown ones, at least `min_size` cells long; its goal
-is its member nearest to the robot along the search. Unknown space in an enclosed pocket smaller
-than `min_pocket` (an 8-connected group of unknown cells off the grid's border) is the inside of
-furniture whose outline the map has not closed, not a place to explore: the mapping runs sent the
-base into the kitchen table that way.
+connected group of reachable cells beside unknown ones, at least `min_size` cells long; its goal is
+its member nearest to the robot along the search, or, with a `standoff`, the reachable cell nearest
+the robot that lies that far from the frontier's cell nearest the robot and sees it (a free line of
+sight): a Kinect sees nothing nearer than 0.45 m, so a base driven onto a frontier at an unseen
+face of furniture could not see the face, and mapping runs drove into the kitchen table and the
+bathroom cabinet that way. Where no cell lies that far (a dead end), the goal is the frontier's own
+cell. Unknown space in an enclosed pocket smaller than `min_pocket` (an 8-connected group of
+unknown cells off the grid's border) is the inside of furniture whose outline the map has not
+closed, not a place to explore: the mapping runs sent the base into the kitchen table that way.
 """
 
 from __future__ import annotations
@@ -82,10 +86,12 @@ class Grid:
 
 @dataclass(frozen=True)
 class Frontier:
-    x: float  # the goal: the frontier's cell nearest the robot (m, grid frame)
+    x: float  # the goal (m, grid frame): where to drive to see the frontier
     y: float
-    distance: float  # m along free space from the robot (8-connected steps)
+    distance: float  # m along free space from the robot to the goal (8-connected steps)
     size: int  # cells along the frontier
+    fx: float  # the frontier's cell nearest the robot (m, grid frame): what is to be seen
+    fy: float
 
 
 def grow(mask: np.ndarray, radius_cells: float) -> np.ndarray:
@@ -185,12 +191,14 @@ def find_frontiers(
     avoid_radius: float = 0.5,
     min_distance: float = 0.0,
     min_pocket: float = 0.0,
+    standoff: float = 0.0,
 ) -> list[Frontier]:
-    """The frontiers the robot at `robot` can reach, nearest first. A frontier's goal is never
-    within `avoid_radius` of a point in `avoid` (goals that failed) nor nearer than
-    `min_distance` to the robot; a frontier with no such cell is left out, and so is one beside
-    enclosed unknown pockets under `min_pocket` m^2 alone."""
-    values = (*robot, robot_radius, avoid_radius, min_distance, min_pocket)
+    """The frontiers the robot at `robot` can reach, nearest first (by their goals). A frontier
+    is left out when none of its cells is farther than `avoid_radius` from every point in
+    `avoid` (frontiers tried before) and at least `min_distance` from the robot, and when it
+    lies beside enclosed unknown pockets under `min_pocket` m^2 alone. Its goal is a reachable
+    cell `standoff` m from it (see the module's doc), at least `min_distance` from the robot."""
+    values = (*robot, robot_radius, avoid_radius, min_distance, min_pocket, standoff)
     if not all(math.isfinite(v) for v in values) or min(values[2:]) < 0 or min_size < 1:
         raise ValueError(f"robot pose, radii, distances and min_size must be sane, got {values}")
     start = grid.cell_of(*robot)
@@ -203,7 +211,8 @@ def find_frontiers(
     passable = standable | (grow(near, robot_radius / grid.resolution + 2) & grid.free)
     passable[start] = True
     steps = _search(passable, start)
-    allowed = (steps >= 0) & (steps * grid.resolution >= min_distance)
+    far_enough = (steps >= 0) & (steps * grid.resolution >= min_distance)
+    allowed = far_enough.copy()
     avoid = list(avoid)
     if avoid:
         cx, cy = grid.centre(*np.indices(grid.cells.shape))
@@ -219,6 +228,49 @@ def find_frontiers(
         if not candidates:
             continue
         best = min(candidates, key=lambda cell: steps[cell])
-        x, y = grid.centre(*best)
-        found.append(Frontier(x, y, float(steps[best] * grid.resolution), len(group)))
+        goal = best
+        if standoff > 0:
+            view = _viewpoint(best, grid.free, steps, far_enough, standoff / grid.resolution)
+            goal = view or best
+        found.append(
+            Frontier(
+                *grid.centre(*goal),
+                float(steps[goal] * grid.resolution),
+                len(group),
+                *grid.centre(*best),
+            )
+        )
     return sorted(found, key=lambda f: f.distance)
+
+
+def _viewpoint(
+    target: tuple[int, int],
+    free: np.ndarray,
+    steps: np.ndarray,
+    allowed: np.ndarray,
+    standoff: float,
+) -> tuple[int, int] | None:
+    """The allowed cell nearest the robot (fewest `steps`) `standoff` cells (to a cell and a half
+    further) from `target` with a free line of sight to it; None if there is none."""
+    reach = math.ceil(standoff + 1.5)
+    r0, c0 = max(0, target[0] - reach), max(0, target[1] - reach)
+    r1 = min(steps.shape[0], target[0] + reach + 1)
+    c1 = min(steps.shape[1], target[1] + reach + 1)
+    rows, cols = np.mgrid[r0:r1, c0:c1]
+    away = np.hypot(rows - target[0], cols - target[1])
+    ring = (away >= standoff) & (away <= standoff + 1.5) & allowed[r0:r1, c0:c1]
+    for r, c in sorted(
+        zip(*np.nonzero(ring), strict=True), key=lambda rc: steps[r0 + rc[0], c0 + rc[1]]
+    ):
+        cell = (int(r) + r0, int(c) + c0)
+        if _sees(free, cell, target):
+            return cell
+    return None
+
+
+def _sees(free: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether the straight line from cell `a` to cell `b` crosses free cells only."""
+    samples = 2 * max(abs(b[0] - a[0]), abs(b[1] - a[1])) + 1
+    rows = np.rint(np.linspace(a[0], b[0], samples)).astype(int)
+    cols = np.rint(np.linspace(a[1], b[1], samples)).astype(int)
+    return bool(free[rows, cols].all())

@@ -9,7 +9,8 @@ reason, goals reached and failed, frontiers left, the saved map). Services: expl
 explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s per goal, 120),
 ~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
 URDF's footprint), ~min_frontier (cells, 5), ~min_pocket (m^2, 1.0: enclosed unknown space
-smaller than this is the inside of furniture, not explored), ~stuck_after (goals, 5),
+smaller than this is the inside of furniture, not explored), ~standoff (m, 0.7: goals stand
+this far back from their frontier, out of the Kinect's 0.45 m blind spot), ~stuck_after (goals, 5),
 ~clearance (m, default move_base's global costmap robot_radius + footprint_padding: how
 clear of walls the planner keeps the base, so frontiers are reached through cells this clear),
 ~escape_step (m, 0.15). Decisions: terry.nav.explore.
@@ -89,6 +90,7 @@ class ExploreNode:
             time_limit=float(rospy.get_param("~time_limit", 900.0)),
             min_size=int(rospy.get_param("~min_frontier", 5)),
             min_pocket=float(rospy.get_param("~min_pocket", 1.0)),
+            standoff=float(rospy.get_param("~standoff", 0.7)),
             stuck_after=int(rospy.get_param("~stuck_after", 5)),
         )
         self._lock = threading.Lock()
@@ -202,7 +204,11 @@ class ExploreNode:
             if goal is None:
                 rospy.sleep(CHECK_PERIOD)
                 continue
-            self._status("exploring", f"to ({goal.x:.2f}, {goal.y:.2f}), {goal.distance:.1f} m")
+            self._status(
+                "exploring",
+                f"to ({goal.x:.2f}, {goal.y:.2f}), {goal.distance:.1f} m, to see the frontier at "
+                f"({goal.fx:.2f}, {goal.fy:.2f})",
+            )
             self._drive_to(goal, robot)
         self._status("stopped", self._stop_reason)
 
@@ -211,7 +217,10 @@ class ExploreNode:
         target.target_pose.header.frame_id = self.map_frame
         target.target_pose.header.stamp = rospy.Time.now()
         target.target_pose.pose.position.x, target.target_pose.pose.position.y = goal.x, goal.y
-        heading = math.atan2(goal.y - robot[1], goal.x - robot[0])
+        # facing the frontier; on it, facing the way there
+        heading = math.atan2(goal.fy - goal.y, goal.fx - goal.x)
+        if math.hypot(goal.fy - goal.y, goal.fx - goal.x) < 1e-6:
+            heading = math.atan2(goal.y - robot[1], goal.x - robot[0])
         target.target_pose.pose.orientation = Quaternion(*Pose2D(0, 0, heading).quaternion())
         if not self._plannable(target.target_pose):
             rospy.logwarn(f"explore: move_base has no plan to ({goal.x:.2f}, {goal.y:.2f})")
