@@ -17,7 +17,7 @@ from fixtures.harness import Recorder, wait_for
 from fixtures.overlay import needs_overlay
 from navsim import bring_up, score_map
 
-pytestmark = [needs_overlay, pytest.mark.nav_scenario, pytest.mark.timeout(1500)]
+pytestmark = [needs_overlay, pytest.mark.timeout(1500)]
 
 EXPLORE_TIME = 600  # s the explore command may take (its own limit); the test waits a bit longer
 
