@@ -262,7 +262,9 @@ def test_claw_slider_ends_open_and_close_the_claw_to_its_limits(rospy_node, page
 
 
 def test_smoothing_box_switches_the_shim(rospy_node, page):
-    page.wait_for_function("document.getElementById('smooth-state').textContent === ''")
+    # the box is disabled until the page has read the shim's state (clicked before, it would
+    # switch from the page's unchecked guess: the run that found this left the shim as it was)
+    page.wait_for_function("!document.getElementById('smooth').disabled")
     for _ in range(2):
         was = rospy_node.get_param("/smooth_shim/enabled")
         page.click("#smooth")

@@ -180,9 +180,11 @@ export function setupArm(conn) {
   }, { throttle: 100, panel: "arm-panel" });
 
   // Smoothing: the shim's service switches it; its live parameter, polled, says what it is
-  // (whoever changed it: this page, another one, or `rosparam set /smooth_shim/enabled`).
+  // (whoever changed it: this page, another one, or `rosparam set /smooth_shim/enabled`). The box
+  // stays disabled until that is known: clicked before, it would have switched from a guess.
   const smooth = $("smooth");
   conn.watchParam("/smooth_shim/enabled", (value, err) => {
+    smooth.disabled = Boolean(err);
     if (err) { $("smooth-state").textContent = "(shim not running?)"; return; }
     smooth.checked = Boolean(value);
     $("smooth-state").textContent = "";
