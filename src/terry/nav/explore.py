@@ -38,9 +38,7 @@ class Explorer:
     min_pocket: float = 1.0  # m^2: enclosed unknown space smaller than this is not explored
     avoid_radius: float = 0.5  # m around frontiers already reached or failed
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
-    standoff: float = (
-        0.7  # m from the frontier to its goal: the Kinect's 0.45 m blind spot, and some
-    )
+    standoff: float = 0.7  # m from a frontier to its goal: past the Kinect's 0.45 m blind spot
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
     settle: float = 15.0  # s with no frontier before the map counts as closed (the radar sweeps)
     stuck_after: int = 5  # goals failed in a row that end exploring
