@@ -217,10 +217,11 @@ class ExploreNode:
         target.target_pose.header.frame_id = self.map_frame
         target.target_pose.header.stamp = rospy.Time.now()
         target.target_pose.pose.position.x, target.target_pose.pose.position.y = goal.x, goal.y
-        # facing the frontier; on it, facing the way there
-        heading = math.atan2(goal.fy - goal.y, goal.fx - goal.x)
-        if math.hypot(goal.fy - goal.y, goal.fx - goal.x) < 1e-6:
+        # facing the frontier; where the goal is the frontier's own cell, facing the way there
+        if (goal.x, goal.y) == (goal.fx, goal.fy):
             heading = math.atan2(goal.y - robot[1], goal.x - robot[0])
+        else:
+            heading = math.atan2(goal.fy - goal.y, goal.fx - goal.x)
         target.target_pose.pose.orientation = Quaternion(*Pose2D(0, 0, heading).quaternion())
         if not self._plannable(target.target_pose):
             rospy.logwarn(f"explore: move_base has no plan to ({goal.x:.2f}, {goal.y:.2f})")
