@@ -1,7 +1,8 @@
 """Disconnected means disconnected: while the bridge is down the page greys its values out, a
 STOP pressed then says it was not delivered (and nothing reaches /estop), and when the bridge
 comes back (roslaunch respawns it) the page sends the STOP first, then the rest of what the
-user asked for meanwhile (a tilt), and the robot shows the e-stop engaged.
+user asked for meanwhile (a tilt), and the robot shows the e-stop engaged. The banner never
+blinks off on the way: the "released" that the new bridge replays from before is not believed.
 
 The bridge is killed with roslaunch paused, so the outage lasts as long as the test needs; then
 roslaunch resumes and respawns it."""
@@ -62,6 +63,14 @@ def bridge_down(sim_robot):
         os.kill(launcher, signal.SIGCONT)
 
 
+HIDES_OF_THE_BANNER = """() => {
+    const banner = document.getElementById("estop-banner");
+    window.bannerHides = 0;
+    new MutationObserver(() => { if (banner.hidden) window.bannerHides += 1; })
+        .observe(banner, { attributes: true, attributeFilter: ["hidden"] });
+}"""
+
+
 def test_stop_while_the_bridge_is_down_is_delivered_first_on_reconnect(rospy_node, page, sim_robot):
     page.wait_for_selector("body[data-pantilt=ready]", timeout=30_000)
     received = Received(rospy_node)
@@ -85,11 +94,15 @@ def test_stop_while_the_bridge_is_down_is_delivered_first_on_reconnect(rospy_nod
             assert page.is_visible("#estop")
             page.wait_for_timeout(1500)
             assert received.snapshot() == [], "nothing can reach ROS without the bridge"
+            page.evaluate(HIDES_OF_THE_BANNER)
         wait_for(
             lambda: ("/estop", True) in received.snapshot(), 60, "/estop true after the respawn"
         )
         page.wait_for_selector("body[data-estop=on]", timeout=30_000)
+        page.wait_for_selector("#estop-text:has-text('EMERGENCY STOP')")  # the robot confirmed
+        page.wait_for_timeout(1500)  # /estop/state has come round again by now
         assert page.is_visible("#estop-banner")
+        assert page.evaluate("window.bannerHides") == 0, "the banner blinked off on reconnect"
         wait_for(lambda: any(n == "/tilt/command" for n, _ in received.snapshot()), 10, "tilt")
         tilt = next(v for n, v in received.snapshot() if n == "/tilt/command")
         assert tilt == float(page.get_attribute("#tilt", "max"))

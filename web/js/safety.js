@@ -8,7 +8,8 @@ const $ = (id) => document.getElementById(id);
 export function setupSafety(conn) {
   const publish = conn.publisher("/estop", "std_msgs/Bool", { latch: true });
   const button = $("estop"), banner = $("estop-banner"), text = $("estop-text");
-  const state = { stopped: false, undelivered: false, fromState: false, status: null };
+  // confirming: our STOP was sent on reconnect, and the robot's own word on it has not come yet.
+  const state = { stopped: false, undelivered: false, confirming: false, fromState: false, status: null };
 
   const who = () => { // the estop node's /estop/status: who stopped it, why, since when
     const st = state.status;
@@ -22,7 +23,9 @@ export function setupSafety(conn) {
     document.body.dataset.estop = state.undelivered ? "undelivered" : state.stopped ? "on" : "off";
     text.textContent = state.undelivered
       ? "STOP NOT DELIVERED: no connection to the robot. It is sent the moment the link is back."
-      : `EMERGENCY STOP: every actuator holds.${who()}`;
+      : state.confirming
+        ? "STOP sent on reconnecting: waiting for the robot to confirm it."
+        : `EMERGENCY STOP: every actuator holds.${who()}`;
     banner.classList.toggle("undelivered", state.undelivered);
   };
   const stop = () => {
@@ -33,7 +36,10 @@ export function setupSafety(conn) {
   button.addEventListener("pointerdown", stop);
   button.addEventListener("click", stop);
   $("estop-release").addEventListener("click", () => {
-    if (publish({ data: false })) { state.stopped = false; state.undelivered = false; show(); }
+    if (publish({ data: false })) {
+      Object.assign(state, { stopped: false, undelivered: false, confirming: false });
+      show();
+    }
     else text.textContent = "Not connected: the e-stop cannot be released from here now.";
   });
   window.addEventListener("keydown", (e) => {
@@ -45,6 +51,9 @@ export function setupSafety(conn) {
   // What the robot says counts (another client may have stopped or released it).
   const heard = (stopped) => {
     if (state.undelivered) return; // ours has not arrived yet: keep showing it
+    // A latched "released" the bridge replays on resubscribing predates the STOP just sent.
+    if (state.confirming && !stopped) return;
+    state.confirming = false;
     state.stopped = stopped;
     show();
   };
@@ -56,7 +65,7 @@ export function setupSafety(conn) {
   conn.subscribe("/estop", "std_msgs/Bool", (m) => { if (!state.fromState) heard(m.data); }, { stale: false });
   // Registered before every other panel's listener: on reconnect the stop goes first.
   conn.addEventListener("connected", () => {
-    if (state.stopped) publish({ data: true });
+    if (state.stopped) state.confirming = publish({ data: true });
     state.undelivered = false;
     show();
   });
