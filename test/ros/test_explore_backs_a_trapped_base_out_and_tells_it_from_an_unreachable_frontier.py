@@ -6,7 +6,9 @@ having moved a few centimetres, and a base in the clear is then left where it is
 
 With a planner that has no plan to anywhere, a base in the clear gives the frontier up without
 counting itself stuck (exploring ends with the frontier named still open), and a trapped one,
-backed out, does count it."""
+backed out, does count it. So does a base in the map's clear 0.2 m in front of a face that only
+move_base's local costmap has (as furniture seen only from inside the Kinect's blind spot): it
+backs away from the face."""
 
 from __future__ import annotations
 
@@ -26,11 +28,59 @@ CLEARANCE = 0.3
 ABORTED_TEXT = "Failed to find a valid plan. Even after executing recovery behaviors."
 
 
+def publish_face(rospy_node, east: float):
+    """A local costmap as move_base's (4 x 4 m around the base, frame odom, 2 Hz) whose only
+    lethal cells are a face 0.05 m thick and 2 m wide, `east` m east of the base; its closer."""
+    import tf2_ros
+    from nav_msgs.msg import OccupancyGrid
+
+    buffer = tf2_ros.Buffer()
+    listener = tf2_ros.TransformListener(buffer)
+    odom = buffer.lookup_transform("odom", "map", rospy_node.Time(0), rospy_node.Duration(10))
+    base = buffer.lookup_transform("map", "base_footprint", rospy_node.Time(0))
+    t, q = odom.transform.translation, odom.transform.rotation
+    c, s = math.cos(2 * math.atan2(q.z, q.w)), math.sin(2 * math.atan2(q.z, q.w))
+
+    def in_odom(x, y):
+        return t.x + c * x - s * y, t.y + s * x + c * y
+
+    bx, by = base.transform.translation.x, base.transform.translation.y
+    ox, oy = in_odom(  # the face's points, 1 cm apart
+        *np.meshgrid(np.arange(0.0, 0.05, 0.01) + bx + east, np.arange(-1.0, 1.0, 0.01) + by)
+    )
+    grid = OccupancyGrid()
+    grid.header.frame_id = "odom"
+    grid.info.resolution, grid.info.width, grid.info.height = 0.05, 80, 80
+    origin = [v - 2.0 for v in in_odom(bx, by)]
+    grid.info.origin.position.x, grid.info.origin.position.y = origin
+    grid.info.origin.orientation.w = 1.0
+    cells = np.zeros((80, 80), dtype=np.int8)
+    cols = ((ox - grid.info.origin.position.x) / 0.05).astype(int).ravel()
+    rows = ((oy - grid.info.origin.position.y) / 0.05).astype(int).ravel()
+    cells[rows, cols] = 100
+    grid.data = cells.ravel().tolist()
+    pub = rospy_node.Publisher("/move_base/local_costmap/costmap", OccupancyGrid, queue_size=1)
+
+    def send(_event) -> None:
+        grid.header.stamp = rospy_node.Time.now()
+        pub.publish(grid)
+
+    timer = rospy_node.Timer(rospy_node.Duration(0.5), send)
+
+    def close() -> None:
+        timer.shutdown()
+        pub.unregister()
+        listener.unregister()
+
+    return close
+
+
 @pytest.fixture
 def explore_kitchen(rospy_node, roslaunch, ros_process):
-    """explore(start, plans, *args): the simulated robot at `start`, explore's map the true one
-    with the kitchen unknown, a move_base that gives up on every goal and, unless `plans`, a
-    make_plan service with no plan to anywhere; the world's truth, the goals and explore."""
+    """explore(start, plans, *args, face=None): the simulated robot at `start`, explore's map the
+    true one with the kitchen unknown, a move_base that gives up on every goal and, unless
+    `plans`, a make_plan service with no plan to anywhere; with `face`, a local costmap with a
+    face that far east of the base; the world's truth, the goals and explore."""
     import actionlib
     from move_base_msgs.msg import MoveBaseAction
     from nav_msgs.msg import OccupancyGrid, Odometry
@@ -38,7 +88,7 @@ def explore_kitchen(rospy_node, roslaunch, ros_process):
 
     closing = []
 
-    def explore(start: tuple[float, float], plans: bool, *args: str):
+    def explore(start: tuple[float, float], plans: bool, *args: str, face: float | None = None):
         fresh_estop(rospy_node)
         launch = roslaunch(
             "sim.launch", no_dashboard="true", odom_noise="false", x=start[0], y=start[1], yaw=0.0
@@ -73,6 +123,8 @@ def explore_kitchen(rospy_node, roslaunch, ros_process):
                 "/move_base/make_plan", GetPlan, lambda _: GetPlanResponse()
             )
             closing.append(no_plan.shutdown)
+        if face is not None:
+            closing.append(publish_face(rospy_node, face))
         # the master lives for the session: an explore run by an earlier test (the dashboard's,
         # with _autostart:=false) left its private parameters there, and this one would wait
         if rospy_node.has_param("/explore"):
@@ -152,3 +204,15 @@ def test_a_frontier_with_no_plan_from_inside_the_padding_counts_towards_stuck(
     assert "the base is stuck" in status["reason"], status
     assert "backing out" in explore.output() and not goals
     assert WALL_X - x_of(truth.snapshot()[-1]) >= CLEARANCE, "backed out of the padding"
+
+
+def test_a_face_only_the_local_costmap_has_traps_the_base_and_it_backs_away_from_it(
+    rospy_node, explore_kitchen
+):
+    truth, goals, explore = explore_kitchen(CLEAR_START, False, "_stuck_after:=1", face=0.2)
+    status = ended(rospy_node, explore)
+    assert "the base is stuck" in status["reason"], status
+    assert "backing out" in explore.output() and not goals
+    path = truth.snapshot()
+    assert max(x_of(m) for m in path) <= CLEAR_START[0] + 0.01, "it went nearer the face"
+    assert x_of(path[-1]) <= CLEAR_START[0] - 0.1, "backed away from the face"

@@ -1,6 +1,7 @@
 """terry.nav.escape: a base nearer than its planning clearance to the map's walls gets the heading
 of a short straight move that clears it best, never passing nearer anything on the way; a base in
-the clear, or in a gap no move improves, gets None; bad arguments are refused."""
+the clear, or in a gap no move improves, gets None; bad arguments are refused. An obstacle the map
+lacks but move_base's local costmap has (its lethal cells, placed by the costmap's pose) counts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from terry.nav.escape import escape_heading, wall_distance
+from terry.nav.escape import escape_heading, wall_distance, with_obstacles
 from terry.nav.frontier import Grid
 
 RES = 0.05
@@ -81,3 +82,36 @@ def test_bad_arguments_are_refused(kwargs):
     args = {"clearance": 0.3} | kwargs
     with pytest.raises(ValueError):
         escape_heading(room([WEST_WALL]), (0.3, 2.0), **args)
+
+
+def costmap_with_lethal(cells: list[tuple[int, int]], value: int = 100) -> Grid:
+    """A 1 x 1 m costmap (0.05 m cells), origin (0, 0) in its frame, with the given (row, col)."""
+    costmap = np.zeros((20, 20), dtype=np.int16)
+    for row, col in cells:
+        costmap[row, col] = value
+    return Grid(costmap, RES, (0.0, 0.0))
+
+
+def test_a_costmaps_lethal_cells_land_where_its_pose_puts_them():
+    costmap = costmap_with_lethal([(0, 2)])  # centre (0.125, 0.025) in the costmap's frame
+    merged = with_obstacles(room([]), costmap, (2.0, 1.0, math.pi / 2))  # turned a quarter
+    # (0.125, 0.025) turned by 90 degrees is (-0.025, 0.125), so (1.975, 1.125) on the grid
+    assert np.argwhere(merged.occupied).tolist() == [[22, 39]]
+
+
+def test_inflated_cells_and_cells_off_the_grid_are_left_out():
+    inflated = costmap_with_lethal([(5, 5)], value=99)
+    assert not with_obstacles(room([]), inflated, (1.0, 1.0, 0.0)).occupied.any()
+    off = costmap_with_lethal([(0, 0)])
+    assert not with_obstacles(room([]), off, (-1.0, -1.0, 0.0)).occupied.any()
+
+
+def test_an_obstacle_only_the_costmap_has_traps_the_base_and_it_backs_away_from_it():
+    grid = room([])
+    assert escape_heading(grid, (2.0, 2.0), 0.3) is None  # the map alone: in the clear
+    # a face 0.2 m ahead (east) of the base: costmap cells in column 4, its frame at the base
+    face = costmap_with_lethal([(row, 4) for row in range(20)])
+    merged = with_obstacles(grid, face, (2.0, 1.5, 0.0))
+    assert wall_distance(merged, 2.0, 2.0, 0.3) == pytest.approx(0.2)
+    heading = escape_heading(merged, (2.0, 2.0), 0.3)
+    assert heading is not None and math.cos(heading) < -0.9  # straight back, west

@@ -6,6 +6,10 @@ drives backwards, and the rotate recovery refuses where it counts the base as in
 base is a disc, so it may turn in place; this chooses the heading to drive along, judged on the
 map's occupied cells: every point of the move keeps at least the clearance the base has now, and
 the end is the furthest from walls of `headings` evenly spaced candidates.
+
+The map lacks what the Kinect has not mapped yet, such as a face of furniture seen only from
+inside its 0.45 m blind spot; move_base's local costmap has it. `with_obstacles` adds the
+costmap's lethal cells to the map before judging.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import math
 import numpy as np
 
 from terry.nav.frontier import Grid
+
+LETHAL = 100  # an obstacle's own cell in a costmap_2d costmap published as an OccupancyGrid
 
 
 def wall_distance(grid: Grid, x: float, y: float, reach: float) -> float:
@@ -32,6 +38,26 @@ def wall_distance(grid: Grid, x: float, y: float, reach: float) -> float:
     dr = np.maximum(np.abs(occupied[:, 0] + r_lo + 0.5 - row0) - 0.5, 0.0)
     dc = np.maximum(np.abs(occupied[:, 1] + c_lo + 0.5 - col0) - 0.5, 0.0)
     return min(reach, float(np.sqrt(dr * dr + dc * dc).min()) * res)
+
+
+def with_obstacles(grid: Grid, costmap: Grid, pose: tuple[float, float, float]) -> Grid:
+    """`grid` with every cell occupied that holds the centre of one of `costmap`'s lethal cells;
+    `pose` (x, y, yaw) is the costmap's frame in the grid's. Cells off the grid are left out."""
+    rows, cols = np.nonzero(costmap.cells == LETHAL)
+    if rows.size == 0:
+        return grid
+    res = costmap.resolution
+    px, py = costmap.origin[0] + (cols + 0.5) * res, costmap.origin[1] + (rows + 0.5) * res
+    x, y, yaw = pose
+    c, s = math.cos(yaw), math.sin(yaw)
+    gx, gy = x + c * px - s * py, y + s * px + c * py
+    col = np.floor((gx - grid.origin[0]) / grid.resolution).astype(int)
+    row = np.floor((gy - grid.origin[1]) / grid.resolution).astype(int)
+    height, width = grid.cells.shape
+    inside = (row >= 0) & (row < height) & (col >= 0) & (col < width)
+    cells = grid.cells.copy()
+    cells[row[inside], col[inside]] = LETHAL
+    return Grid(cells, grid.resolution, grid.origin)
 
 
 def check(clearance: float, step: float) -> None:

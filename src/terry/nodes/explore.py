@@ -25,7 +25,9 @@ planner server) every goal is sent.
 When move_base gives up (or has no plan) with the base nearer than ~clearance to the map's walls
 (where its planner finds no plan out), explore turns the base in place and drives it up to
 ~escape_step straight out on cmd_vel (geometry_msgs/Twist; the heading from terry.nav.escape),
-then goes on.
+then goes on. The walls are the map's and the lethal cells of move_base's local costmap
+(move_base/local_costmap/costmap, nav_msgs/OccupancyGrid, when one came in the last
+~costmap_age s, default 3), which has what the map lacks: furniture seen only from too near.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from std_srvs.srv import Trigger, TriggerResponse
 
 from terry.base.drive import Pose2D
 from terry.model import footprint_radius, load_robot
-from terry.nav.escape import check, escape_heading, wall_distance
+from terry.nav.escape import check, escape_heading, wall_distance, with_obstacles
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Frontier, Grid
 from terry.nav.map_saver import MapSaveError, save_map
@@ -56,7 +58,7 @@ from terry.nodes.startup import start
 from terry.safety.estop import STATE_TOPIC
 
 PUBLISHES = ("explore/status", "cmd_vel")
-SUBSCRIBES = ("map", STATE_TOPIC)
+SUBSCRIBES = ("map", STATE_TOPIC, "move_base/local_costmap/costmap")
 CHECK_PERIOD = 1.0  # s between looks at the goal's progress and the map
 ESCAPE_RATE = 10.0  # Hz of cmd_vel while backing out
 ESCAPE_TURN = 0.6  # rad/s at most while turning to the way out
@@ -84,6 +86,9 @@ class ExploreNode:
         )
         self.escape_step = float(rospy.get_param("~escape_step", 0.15))
         check(self.clearance, self.escape_step)
+        self.costmap_age = float(rospy.get_param("~costmap_age", 3.0))
+        if not (math.isfinite(self.costmap_age) and self.costmap_age >= 0):
+            raise ValueError(f"~costmap_age must be >= 0 s, got {self.costmap_age}")
         self.explorer = Explorer(
             robot_radius=robot_radius,
             clearance=self.clearance,
@@ -95,6 +100,7 @@ class ExploreNode:
         )
         self._lock = threading.Lock()
         self._grid: Grid | None = None
+        self._costmap: tuple[Grid, str, float] | None = None  # grid, frame, time received
         self._run = threading.Event()
         self._thread: threading.Thread | None = None
         self._stop_reason = ""
@@ -106,16 +112,21 @@ class ExploreNode:
         self.cmd_vel = rospy.Publisher(PUBLISHES[1], Twist, queue_size=1)
         rospy.Subscriber(SUBSCRIBES[0], OccupancyGrid, self._on_map, queue_size=1)
         rospy.Subscriber(SUBSCRIBES[1], Bool, self._on_estop, queue_size=1)
+        rospy.Subscriber(SUBSCRIBES[2], OccupancyGrid, self._on_costmap, queue_size=1)
         rospy.Service("explore/start", Trigger, self._start)
         rospy.Service("explore/stop", Trigger, self._stop)
         self._status("idle", "waiting for explore/start")
         if rospy.get_param("~autostart", True):
             self._start(None)
 
-    def _on_map(self, msg: OccupancyGrid) -> None:
+    @staticmethod
+    def _grid_of(msg: OccupancyGrid, what: str) -> Grid | None:
         info = msg.info
+        if abs(info.origin.orientation.z) > 1e-3:  # gmapping's and costmap_2d's grids are not
+            rospy.logerr_throttle(10, f"explore: {what} ignored: its origin is turned")
+            return None
         try:
-            grid = Grid.from_flat(
+            return Grid.from_flat(
                 msg.data,
                 info.width,
                 info.height,
@@ -123,10 +134,35 @@ class ExploreNode:
                 (info.origin.position.x, info.origin.position.y),
             )
         except ValueError as error:
-            rospy.logerr_throttle(10, f"explore: map ignored: {error}")
-            return
+            rospy.logerr_throttle(10, f"explore: {what} ignored: {error}")
+            return None
+
+    def _on_map(self, msg: OccupancyGrid) -> None:
+        grid = self._grid_of(msg, "map")
+        if grid is not None:
+            with self._lock:
+                self._grid = grid
+
+    def _on_costmap(self, msg: OccupancyGrid) -> None:
+        grid = self._grid_of(msg, "local costmap")
+        if grid is not None:
+            with self._lock:
+                self._costmap = (grid, msg.header.frame_id, rospy.get_time())
+
+    def _walls(self) -> Grid | None:
+        """The map, with the local costmap's lethal cells when a fresh one is placed by tf."""
         with self._lock:
-            self._grid = grid
+            grid, costmap = self._grid, self._costmap
+        if grid is None or costmap is None or rospy.get_time() - costmap[2] > self.costmap_age:
+            return grid
+        try:
+            tf = self.tf_buffer.lookup_transform(self.map_frame, costmap[1], rospy.Time(0))
+        except tf2_ros.TransformException as error:
+            rospy.logwarn_throttle(10, f"explore: the local costmap left out: {error}")
+            return grid
+        t, q = tf.transform.translation, tf.transform.rotation
+        pose = Pose2D.projected(t.x, t.y, (q.x, q.y, q.z, q.w))
+        return with_obstacles(grid, costmap[0], (pose.x, pose.y, pose.yaw))
 
     def _on_estop(self, msg: Bool) -> None:
         if msg.data and self._run.is_set():
@@ -268,8 +304,7 @@ class ExploreNode:
         """Turn the base to the way out of the walls' padding and drive it out a little, when
         it stands inside it (move_base plans nothing from there); stopped on an e-stop or stop.
         Whether the base stood trapped (or where it stands is not known)."""
-        with self._lock:
-            grid = self._grid
+        grid = self._walls()
         start = self._pose()
         if grid is None or start is None:
             return True
