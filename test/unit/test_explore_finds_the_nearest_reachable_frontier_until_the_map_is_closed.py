@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from terry.model import footprint_radius, load_robot
+from terry.nav.escape import wall_distance
 from terry.nav.explore import Explorer
 from terry.nav.frontier import Grid, find_frontiers
 from terry.paths import package_file
@@ -295,6 +296,30 @@ def test_a_goal_does_not_stand_behind_a_wall_from_its_frontier():
     cells[18:54, 100] = WALL  # a wall 0.45 m in front of the door, open at both ends
     (view,) = find_frontiers(grid(cells), (1.0, 1.0), RADIUS, standoff=0.7)
     assert 5.0 < view.x < view.fx, "between the wall and the door, where it sees the door"
+
+
+def test_a_goal_keeps_clear_of_furniture_the_obstacle_guard_would_stop_the_base_before():
+    cells = room()
+    cells[25:47, 109] = FREE  # the door, unknown beyond
+    cells[20:30, 85:90] = WALL  # a table west of where the goal would stand
+    near, clear = (
+        find_frontiers(grid(cells), (1.0, 1.0), RADIUS, standoff=0.7, goal_clearance=gc)[0]
+        for gc in (0.0, 0.55)
+    )
+    assert wall_distance(grid(cells), near.x, near.y, 1.0) < 0.3, "the test needs a crowded goal"
+    assert wall_distance(grid(cells), clear.x, clear.y, 1.0) >= 0.55 - 0.05  # to a cell
+    assert (clear.fx, clear.fy) == (near.fx, near.fy)
+    assert 0.7 <= math.hypot(clear.x - clear.fx, clear.y - clear.fy) <= 0.8
+
+
+def test_where_no_goal_is_that_clear_the_nearest_one_that_sees_the_frontier_is_kept():
+    cells = room()
+    cells[25:47, 109] = FREE
+    plain, crowded = (
+        find_frontiers(grid(cells), (1.0, 1.0), RADIUS, standoff=0.7, goal_clearance=gc)[0]
+        for gc in (0.0, 5.0)
+    )
+    assert plain == crowded
 
 
 def test_a_frontier_at_the_end_of_a_passage_too_short_to_stand_back_in_is_its_own_goal():

@@ -10,7 +10,8 @@ keeps the base (`clearance`): through a narrower gap, which the robot's disc wou
 planner has no plan, and the mapping runs spent minutes on frontiers behind the bathroom's
 0.5 m gap by its cabinet.
 
-A goal stands `standoff` m back from its frontier, where the Kinect sees it (terry.nav.frontier).
+A goal stands `standoff` m back from its frontier, where the Kinect sees it, and `goal_clearance` m
+from walls where it can (terry.nav.frontier).
 Frontiers whose goals were reached or failed are remembered and none within `avoid_radius` of them
 is chosen again: a frontier the Kinect cannot close from there (its blind spot, a gap too narrow to
 see through) would otherwise be chosen for ever. The node (terry.nodes.explore) sends the goals to
@@ -39,6 +40,7 @@ class Explorer:
     avoid_radius: float = 0.5  # m around frontiers already reached or failed
     min_distance: float = 0.5  # m: nearer frontiers are what the robot is standing at
     standoff: float = 0.7  # m from a frontier to its goal: past the Kinect's 0.45 m blind spot
+    goal_clearance: float = 0.55  # m from walls to a goal, where it can: past the guard's stop
     open_radius: float = 0.3  # m: a goal is worth driving to while unknown cells are this near
     settle: float = 15.0  # s with no frontier before the map counts as closed (the radar sweeps)
     stuck_after: int = 5  # goals failed in a row that end exploring
@@ -64,6 +66,7 @@ class Explorer:
             self.settle,
             self.min_pocket,
             self.standoff,
+            self.goal_clearance,
         )
         if not all(math.isfinite(v) and v >= 0 for v in numbers) or self.time_limit <= 0:
             raise ValueError(f"radii, distances and a time limit > 0 must be given, got {numbers}")
@@ -111,6 +114,7 @@ class Explorer:
             self.min_distance,
             self.min_pocket,
             self.standoff,
+            self.goal_clearance,
         )
         self.frontiers_left = len(found)
         if not found:

@@ -10,10 +10,13 @@ its member nearest to the robot along the search, or, with a `standoff`, the rea
 the robot that lies that far from the frontier's cell nearest the robot and sees it (a free line of
 sight): a Kinect sees nothing nearer than 0.45 m, so a base driven onto a frontier at an unseen
 face of furniture could not see the face, and mapping runs drove into the kitchen table and the
-bathroom cabinet that way. Where no cell lies that far (a dead end), the goal is the frontier's own
-cell. Unknown space in an enclosed pocket smaller than `min_pocket` (an 8-connected group of
-unknown cells off the grid's border) is the inside of furniture whose outline the map has not
-closed, not a place to explore: the mapping runs sent the base into the kitchen table that way.
+bathroom cabinet that way. Of such cells, one at least `goal_clearance` from walls is preferred:
+the obstacle guard (terry.base.guard) stops the base about 0.46 m before what it drives at, so a
+goal nearer a wall than that, approached head-on, is never reached (DWA "oscillating"). Where no
+cell lies that far (a dead end), the goal is the frontier's own cell. Unknown space in an enclosed
+pocket smaller than `min_pocket` (an 8-connected group of unknown cells off the grid's border) is
+the inside of furniture whose outline the map has not closed, not a place to explore: the mapping
+runs sent the base into the kitchen table that way.
 """
 
 from __future__ import annotations
@@ -101,7 +104,8 @@ def grow(mask: np.ndarray, radius_cells: float) -> np.ndarray:
     rows, cols = mask.shape
     for dr in range(-reach, reach + 1):
         for dc in range(-reach, reach + 1):
-            if (dr or dc) and dr * dr + dc * dc <= radius_cells * radius_cells:
+            inside = abs(dr) < rows and abs(dc) < cols  # farther shifts leave the grid
+            if inside and (dr or dc) and dr * dr + dc * dc <= radius_cells * radius_cells:
                 src = mask[max(0, -dr) : rows - max(0, dr), max(0, -dc) : cols - max(0, dc)]
                 grown[max(0, dr) : rows - max(0, -dr), max(0, dc) : cols - max(0, -dc)] |= src
     return grown
@@ -192,13 +196,23 @@ def find_frontiers(
     min_distance: float = 0.0,
     min_pocket: float = 0.0,
     standoff: float = 0.0,
+    goal_clearance: float = 0.0,
 ) -> list[Frontier]:
     """The frontiers the robot at `robot` can reach, nearest first (by their goals). A frontier
     is left out when none of its cells is farther than `avoid_radius` from every point in
     `avoid` (frontiers tried before) and at least `min_distance` from the robot, and when it
     lies beside enclosed unknown pockets under `min_pocket` m^2 alone. Its goal is a reachable
-    cell `standoff` m from it (see the module's doc), at least `min_distance` from the robot."""
-    values = (*robot, robot_radius, avoid_radius, min_distance, min_pocket, standoff)
+    cell `standoff` m from it (see the module's doc), at least `min_distance` from the robot,
+    and `goal_clearance` from walls where there is one."""
+    values = (
+        *robot,
+        robot_radius,
+        avoid_radius,
+        min_distance,
+        min_pocket,
+        standoff,
+        goal_clearance,
+    )
     if not all(math.isfinite(v) for v in values) or min(values[2:]) < 0 or min_size < 1:
         raise ValueError(f"robot pose, radii, distances and min_size must be sane, got {values}")
     start = grid.cell_of(*robot)
@@ -212,6 +226,7 @@ def find_frontiers(
     passable[start] = True
     steps = _search(passable, start)
     far_enough = (steps >= 0) & (steps * grid.resolution >= min_distance)
+    roomy = far_enough & ~grow(grid.occupied, goal_clearance / grid.resolution)
     allowed = far_enough.copy()
     avoid = list(avoid)
     if avoid:
@@ -230,8 +245,9 @@ def find_frontiers(
         best = min(candidates, key=lambda cell: steps[cell])
         goal = best
         if standoff > 0:
-            view = _viewpoint(best, grid.free, steps, far_enough, standoff / grid.resolution)
-            goal = view or best
+            ring = standoff / grid.resolution
+            view = _viewpoint(best, grid.free, steps, roomy, ring)
+            goal = view or _viewpoint(best, grid.free, steps, far_enough, ring) or best
         found.append(
             Frontier(
                 *grid.centre(*goal),

@@ -10,7 +10,9 @@ explore/stop (std_srvs/Trigger). Params: ~time_limit (s, 900), ~goal_timeout (s 
 ~map_file (map_saver's -f; empty: do not save), ~autostart (true), ~robot_radius (m, default the
 URDF's footprint), ~min_frontier (cells, 5), ~min_pocket (m^2, 1.0: enclosed unknown space
 smaller than this is the inside of furniture, not explored), ~standoff (m, 0.7: goals stand
-this far back from their frontier, out of the Kinect's 0.45 m blind spot), ~stuck_after (goals, 5),
+this far back from their frontier, out of the Kinect's 0.45 m blind spot), ~goal_clearance (m,
+0.55: goals this clear of walls where they can be, past where the obstacle guard stops the base
+driving at a wall), ~stuck_after (goals, 5),
 ~clearance (m, default move_base's global costmap robot_radius + footprint_padding: how
 clear of walls the planner keeps the base, so frontiers are reached through cells this clear),
 ~escape_step (m, 0.15). Decisions: terry.nav.explore.
@@ -96,6 +98,7 @@ class ExploreNode:
             min_size=int(rospy.get_param("~min_frontier", 5)),
             min_pocket=float(rospy.get_param("~min_pocket", 1.0)),
             standoff=float(rospy.get_param("~standoff", 0.7)),
+            goal_clearance=float(rospy.get_param("~goal_clearance", 0.55)),
             stuck_after=int(rospy.get_param("~stuck_after", 5)),
         )
         self._lock = threading.Lock()
