@@ -36,8 +36,9 @@ def publish_face(rospy_node, east: float):
 
     buffer = tf2_ros.Buffer()
     listener = tf2_ros.TransformListener(buffer)
-    odom = buffer.lookup_transform("odom", "map", rospy_node.Time(0), rospy_node.Duration(10))
-    base = buffer.lookup_transform("map", "base_footprint", rospy_node.Time(0))
+    wait = rospy_node.Duration(10)  # the listener has only just started to hear /tf
+    odom = buffer.lookup_transform("odom", "map", rospy_node.Time(0), wait)
+    base = buffer.lookup_transform("map", "base_footprint", rospy_node.Time(0), wait)
     t, q = odom.transform.translation, odom.transform.rotation
     c, s = math.cos(2 * math.atan2(q.z, q.w)), math.sin(2 * math.atan2(q.z, q.w))
 

@@ -250,13 +250,19 @@ class RosAdapter:
         request = from_json(request_cls, args)
         # persistent: close() from the timer then ends a call that is still waiting (timeout)
         proxy = rospy.ServiceProxy(service, srv, persistent=True)
-        timer = threading.Timer(timeout, proxy.close)
+        expired = threading.Event()  # set before the close, so the caller knows why it failed
+
+        def expire() -> None:
+            expired.set()
+            proxy.close()
+
+        timer = threading.Timer(timeout, expire)
         timer.daemon = True
         timer.start()
         try:
             return to_json(proxy.call(request))
         except Exception as exc:  # rospy's, or the transport closed under it by the timer
-            reason = f"did not answer within {timeout:g} s" if not timer.is_alive() else exc
+            reason = f"did not answer within {timeout:g} s" if expired.is_set() else exc
             raise BridgeError(f"service {service} failed: {reason}") from None
         finally:
             timer.cancel()
