@@ -30,7 +30,8 @@ ABORTED_TEXT = "Failed to find a valid plan. Even after executing recovery behav
 
 def publish_face(rospy_node, east: float):
     """A local costmap as move_base's (4 x 4 m around the base, frame odom, 2 Hz) whose only
-    lethal cells are a face 0.05 m thick and 2 m wide, `east` m east of the base; its closer."""
+    lethal cells are a face 0.05 m thick and 2 m wide, `east` m east of the base; its publisher
+    and closer."""
     import tf2_ros
     from nav_msgs.msg import OccupancyGrid
 
@@ -73,7 +74,7 @@ def publish_face(rospy_node, east: float):
         pub.unregister()
         listener.unregister()
 
-    return close
+    return pub, close
 
 
 @pytest.fixture
@@ -125,7 +126,9 @@ def explore_kitchen(rospy_node, roslaunch, ros_process):
             )
             closing.append(no_plan.shutdown)
         if face is not None:
-            closing.append(publish_face(rospy_node, face))
+            costmap, close = publish_face(rospy_node, face)
+            closing.append(close)
+            args = (*args, "_autostart:=false")  # started once the costmap reaches it
         # the master lives for the session: an explore run by an earlier test (the dashboard's,
         # with _autostart:=false) left its private parameters there, and this one would wait
         if rospy_node.has_param("/explore"):
@@ -140,6 +143,13 @@ def explore_kitchen(rospy_node, roslaunch, ros_process):
             "_time_limit:=120",
             *args,
         )
+        if face is not None:
+            from std_srvs.srv import Trigger
+
+            wait_for(lambda: costmap.get_num_connections() > 0, 30, "explore to hear the costmap")
+            time.sleep(1.5)  # at 2 Hz: a costmap has arrived since
+            rospy_node.wait_for_service("/explore/start", timeout=30)
+            assert rospy_node.ServiceProxy("/explore/start", Trigger)().success
         return truth, goals, process
 
     try:
