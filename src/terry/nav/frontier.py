@@ -226,7 +226,11 @@ def find_frontiers(
     passable[start] = True
     steps = _search(passable, start)
     far_enough = (steps >= 0) & (steps * grid.resolution >= min_distance)
-    roomy = far_enough & ~grow(grid.occupied, goal_clearance / grid.resolution)
+    roomy = (  # where a standoff goal may stand clear of walls
+        far_enough & ~grow(grid.occupied, goal_clearance / grid.resolution)
+        if standoff > 0
+        else far_enough
+    )
     allowed = far_enough.copy()
     avoid = list(avoid)
     if avoid:
