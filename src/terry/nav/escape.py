@@ -46,8 +46,7 @@ def with_obstacles(grid: Grid, costmap: Grid, pose: tuple[float, float, float]) 
     rows, cols = np.nonzero(costmap.cells == LETHAL)
     if rows.size == 0:
         return grid
-    res = costmap.resolution
-    px, py = costmap.origin[0] + (cols + 0.5) * res, costmap.origin[1] + (rows + 0.5) * res
+    px, py = costmap.centre(rows, cols)
     x, y, yaw = pose
     c, s = math.cos(yaw), math.sin(yaw)
     gx, gy = x + c * px - s * py, y + s * px + c * py
